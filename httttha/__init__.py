@@ -1,0 +1,66 @@
+"""Hỗ trợ trực tuyến thi hành án dân sự: the WSGI application."""
+from pyramid.authentication import AuthTktAuthenticationPolicy
+from pyramid.config import Configurator
+from pyramid.i18n import TranslationStringFactory
+from pyramid.session import SignedCookieSessionFactory
+from substanced.db import root_factory
+
+_ = TranslationStringFactory('httttha')
+
+LOCALES = ('vi', 'en')
+
+
+def locale_negotiator(request):
+    """Vietnamese unless the user (or the ``_LOCALE_`` parameter) asks for
+    English; substanced's own negotiator would default every user to 'en'."""
+    user = getattr(request, 'user', None)
+    name = getattr(user, 'locale', None)
+    if name not in LOCALES:
+        name = request.params.get('_LOCALE_') or request.cookies.get('_LOCALE_')
+    return name if name in LOCALES else None
+
+
+def main(global_config, **settings):
+    """Build the WSGI application."""
+    from .services.settings import prepare_settings
+    settings = prepare_settings(settings)
+    config = Configurator(settings=settings, root_factory=root_factory,
+                          locale_negotiator=locale_negotiator)
+    config.include('pyramid_tm')
+    config.include('pyramid_retry')
+    config.include('substanced')
+    config.add_translation_dirs('httttha:locale/')
+    _security(config, settings)
+    config.include('.content')
+    config.include('.workflows')
+    config.include('.services')
+    config.include('.views')
+    config.include('.views.public.site')
+    config.scan(ignore=['.scripts'])
+    return config.make_wsgi_app()
+
+
+def _security(config, settings):
+    """Replace substanced's cookie policies with hardened ones.
+
+    The including configuration wins over substanced's, so these settings
+    take effect: an HttpOnly, SameSite auth ticket that expires when idle,
+    and a session cookie with the same flags (it holds only the CSRF token,
+    flash messages and the login redirect, nothing confidential)."""
+    from substanced.principal import groupfinder
+    from .services.accounts import StaffUserLocator
+    secret = settings['substanced.secret']
+    secure = settings['httttha.secure_cookies']
+    timeout = int(settings['httttha.session_timeout'])
+    config.set_authentication_policy(AuthTktAuthenticationPolicy(
+        secret, callback=groupfinder, hashalg='sha512',
+        cookie_name='httttha_auth', secure=secure, http_only=True,
+        timeout=timeout, reissue_time=timeout // 10,
+    ))
+    config.set_session_factory(SignedCookieSessionFactory(
+        secret + '-session', cookie_name='httttha_session', secure=secure,
+        httponly=True, timeout=timeout,
+    ))
+    # Pyramid 1.9 cannot set SameSite itself: the tween adds it
+    config.add_tween('httttha.views.security_headers_tween_factory')
+    config.set_user_locator(StaffUserLocator)

@@ -1,0 +1,6 @@
+"""Content types, one module each."""
+
+
+def includeme(config):
+    config.include('.site')
+    config.include('.user')

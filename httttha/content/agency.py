@@ -1,0 +1,240 @@
+"""Agency (Tổng cục / Cục / Chi cục), its fixed containers and departments."""
+import colander
+import deform.widget
+from persistent import Persistent
+from pyramid.security import Deny, Everyone
+from substanced.content import content
+from substanced.folder import Folder
+from substanced.interfaces import IRoot
+from substanced.property import PropertySheet
+from substanced.schema import NameSchemaNode, Schema
+from substanced.event import subscribe_added
+from substanced.util import renamer, set_acl
+from zope.interface import implementer
+
+from .. import _
+from ..interfaces import (
+    IAgency,
+    IAgencyContainer,
+    IDepartment,
+    IDepartmentFolder,
+    IDossierFolder,
+)
+from ..services.roles import agency_acl
+
+KINDS = (
+    ('tong_cuc', _('General Department')),
+    ('cuc', _('Provincial Department')),
+    ('chi_cuc', _('District Sub-department')),
+)
+
+#: name -> (content type, title) of the containers every agency holds
+CONTAINERS = (
+    ('ho-so', 'Dossier Folder', _('Dossiers')),
+    ('huong-dan', 'Guidance Folder', _('Guidance')),
+    ('bao-cao', 'Report Folder', _('Reports')),
+    ('khao-sat', 'Survey Folder', _('Survey')),
+    ('phong-ban', 'Department Folder', _('Departments')),
+)
+
+PHONE = colander.Regex(r'^[0-9 ().+\-]{6,30}$', _('Invalid phone number'))
+
+
+class AgencySchema(Schema):
+    """What an agency is described by."""
+    name = NameSchemaNode(editing=lambda c, r: r.registry.content.istype(
+        c, 'Agency'), title=_('Address in the URL'))
+    title = colander.SchemaNode(colander.String(), title=_('Name'),
+                                validator=colander.Length(1, 200))
+    short_name = colander.SchemaNode(colander.String(), title=_('Short name'),
+                                     missing='',
+                                     validator=colander.Length(max=100))
+    kind = colander.SchemaNode(
+        colander.String(), title=_('Level'),
+        widget=deform.widget.SelectWidget(values=KINDS),
+        validator=colander.OneOf([k for k, _t in KINDS]))
+    code = colander.SchemaNode(colander.String(), title=_('Code'),
+                               validator=colander.Length(1, 20))
+    address = colander.SchemaNode(colander.String(), title=_('Address'),
+                                  missing='',
+                                  validator=colander.Length(max=300))
+    phone = colander.SchemaNode(colander.String(), title=_('Phone'),
+                                missing='', validator=PHONE)
+    email = colander.SchemaNode(colander.String(), title=_('E-mail'),
+                                missing='', validator=colander.Email())
+    working_hours = colander.SchemaNode(
+        colander.String(), title=_('Working hours'), missing='',
+        validator=colander.Length(max=200))
+    head_title = colander.SchemaNode(colander.String(), title=_('Head title'),
+                                     missing='',
+                                     validator=colander.Length(max=100))
+    head_name = colander.SchemaNode(colander.String(), title=_('Head name'),
+                                    missing='',
+                                    validator=colander.Length(max=100))
+
+
+class AgencyPropertySheet(PropertySheet):
+    schema = AgencySchema()
+    permissions = (('view', 'sdi.view'), ('change', 'httttha.manage-agency'))
+
+
+FIELDS = tuple(node.name for node in AgencySchema().children
+               if node.name != 'name')
+
+
+@content(
+    'Agency',
+    icon='glyphicon glyphicon-tower',
+    add_view='add_agency',
+    propertysheets=((_('Details'), AgencyPropertySheet),),
+    catalog=True,
+    tab_order=('ban-lam-viec', 'contents', 'nguoi-dung', 'properties'),
+)
+@implementer(IAgency)
+class Agency(Folder):
+    """An enforcement agency; sub-agencies are its children."""
+    is_agency = True
+    name = renamer()
+
+    def __init__(self, **kw):
+        Folder.__init__(self)
+        for field in FIELDS:
+            setattr(self, field, '')
+        self.kind = 'chi_cuc'
+        self.update(**kw)
+
+    def update(self, **kw):
+        """Set the given fields; return the names of those that changed."""
+        changed = []
+        for field in FIELDS:
+            if field in kw and getattr(self, field) != kw[field]:
+                setattr(self, field, kw[field])
+                changed.append(field)
+        return changed
+
+    @property
+    def sdi_title(self):
+        return self.title
+
+    def __sdi_addable__(self, context, introspectable):
+        return introspectable.get('content_type') == 'Agency'
+
+    def after_create(self, inst, registry):
+        for name, content_type, _title in CONTAINERS:
+            container = registry.content.create(content_type)
+            container.__sdi_deletable__ = False
+            if name == 'ho-so':
+                # the public reaches dossiers only through checked views
+                container.__acl__ = [(Deny, Everyone, 'view')]
+            self.add(name, container, registry=registry)
+
+    def sub_agencies(self):
+        """The direct sub-agencies, by code."""
+        return sorted((v for v in self.values()
+                       if getattr(v, 'is_agency', False)),
+                      key=lambda a: (a.code, a.title))
+
+    def walk(self):
+        """This agency and all agencies below it, parents first."""
+        yield self
+        for sub in self.sub_agencies():
+            yield from sub.walk()
+
+    @property
+    def parent_agency(self):
+        parent = self.__parent__
+        return parent if getattr(parent, 'is_agency', False) else None
+
+
+class _Container(Folder):
+    """Base of the fixed containers: never added or deleted by hand."""
+
+    def __sdi_addable__(self, context, introspectable):
+        return False
+
+
+@content('Dossier Folder', icon='glyphicon glyphicon-folder-open')
+@implementer(IDossierFolder)
+class DossierFolder(_Container):
+    """The dossiers of one agency (a BTree folder, never ordered)."""
+    title = _('Dossiers')
+
+
+@content('Guidance Folder', icon='glyphicon glyphicon-book')
+@implementer(IAgencyContainer)
+class GuidanceFolder(_Container):
+    """Guidance pages and FAQ of one agency."""
+    title = _('Guidance')
+
+
+@content('Report Folder', icon='glyphicon glyphicon-list-alt')
+@implementer(IAgencyContainer)
+class ReportFolder(_Container):
+    """Periodic reports of one agency."""
+    title = _('Reports')
+
+
+@content('Survey Folder', icon='glyphicon glyphicon-star')
+@implementer(IAgencyContainer)
+class SurveyFolder(_Container):
+    """Satisfaction survey of one agency."""
+    title = _('Survey')
+
+
+@content('Department Folder', icon='glyphicon glyphicon-th-list')
+@implementer(IDepartmentFolder)
+class DepartmentFolder(_Container):
+    """Departments (phòng ban) of one agency."""
+    title = _('Departments')
+
+    def __sdi_addable__(self, context, introspectable):
+        return introspectable.get('content_type') == 'Department'
+
+
+class DepartmentSchema(Schema):
+    """A department's name and code."""
+    name = NameSchemaNode(editing=lambda c, r: r.registry.content.istype(
+        c, 'Department'), title=_('Address in the URL'))
+    title = colander.SchemaNode(colander.String(), title=_('Name'),
+                                validator=colander.Length(1, 200))
+    code = colander.SchemaNode(colander.String(), title=_('Code'),
+                               missing='', validator=colander.Length(max=20))
+
+
+class DepartmentPropertySheet(PropertySheet):
+    schema = DepartmentSchema()
+    permissions = (('view', 'sdi.view'), ('change', 'httttha.manage-agency'))
+
+
+@content(
+    'Department',
+    icon='glyphicon glyphicon-briefcase',
+    add_view='add_department',
+    propertysheets=((_('Details'), DepartmentPropertySheet),),
+    catalog=True,
+)
+@implementer(IDepartment)
+class Department(Persistent):
+    """A department inside an agency."""
+    name = renamer()
+
+    def __init__(self, title='', code=''):
+        self.title = title
+        self.code = code
+
+    @property
+    def sdi_title(self):
+        return self.title
+
+
+@subscribe_added(IAgency)
+def agency_added(event):
+    """Give a new (or moved) agency and its sub-agencies their role ACLs."""
+    if event.loading:
+        return
+    agency = event.object
+    for each in agency.walk():
+        set_acl(each, agency_acl(each), registry=event.registry)
+    if IRoot.providedBy(agency.__parent__):
+        from .site import grant_general_department
+        grant_general_department(agency.__parent__, agency, event.registry)

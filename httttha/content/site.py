@@ -1,0 +1,85 @@
+"""Site-wide settings kept on the root: the footer's support contacts, and
+the containers that live beside the agency tree."""
+import colander
+from pyramid.security import Allow, Everyone
+from substanced.content import content
+from substanced.event import subscribe_root_added
+from substanced.folder import Folder
+from substanced.interfaces import IRoot
+from substanced.property import PropertySheet
+from substanced.schema import Schema
+from substanced.util import get_acl, set_acl
+from zope.interface import implementer
+
+from .. import _
+from ..interfaces import ICodeLists
+from ..services.roles import MANAGE_CODELISTS, role_principal
+
+MANAGE_SITE = 'httttha.manage-site'
+
+DEFAULT_CONTACTS = {
+    'support_address': '60 Trần Phú, Ba Đình, Hà Nội',
+    'support_email': 'hotro.thads@moj.gov.vn',
+    'support_phone': '024 6273 9629',
+}
+
+
+class ContactSchema(Schema):
+    """The support contacts shown in the public footer."""
+    support_address = colander.SchemaNode(
+        colander.String(), title=_('Support address'),
+        validator=colander.Length(1, 300))
+    support_email = colander.SchemaNode(
+        colander.String(), title=_('Support e-mail'),
+        validator=colander.Email())
+    support_phone = colander.SchemaNode(
+        colander.String(), title=_('Support phone'),
+        validator=colander.Regex(r'^[0-9 ().+\-]{6,30}$',
+                                 _('Invalid phone number')))
+
+
+class ContactPropertySheet(PropertySheet):
+    schema = ContactSchema()
+    permissions = (('view', MANAGE_SITE), ('change', MANAGE_SITE))
+
+    def get(self):
+        return contacts(self.context)
+
+
+def contacts(root):
+    """The footer contacts, with defaults for those never edited."""
+    return {key: getattr(root, key, default)
+            for key, default in DEFAULT_CONTACTS.items()}
+
+
+@content('Code Lists', icon='glyphicon glyphicon-list')
+@implementer(ICodeLists)
+class CodeLists(Folder):
+    """The code lists (danh mục); filled by later features."""
+    title = _('Code lists')
+
+
+@subscribe_root_added()
+def root_added(event):
+    """Anonymous visitors may see the public pages; the code lists exist."""
+    root = event.object
+    registry = event.registry
+    set_acl(root, get_acl(root, []) + [(Allow, Everyone, 'view')],
+            registry=registry)
+    codelists = registry.content.create('Code Lists')
+    codelists.__sdi_deletable__ = False
+    root.add('danh-muc', codelists, registry=registry)
+    root['catalogs'].add_catalog('httttha')
+
+
+def grant_general_department(root, agency, registry):
+    """The Tổng cục's administrators run the site's settings and code lists."""
+    principal = role_principal('agency_admin', agency.__oid__)
+    ace = (Allow, principal, ('sdi.view', MANAGE_SITE, MANAGE_CODELISTS))
+    acl = [a for a in get_acl(root, []) if a[1] != principal]
+    set_acl(root, acl + [ace], registry=registry)
+
+
+def includeme(config):
+    config.add_propertysheet(_('Contact information'), ContactPropertySheet,
+                             IRoot)

@@ -1,0 +1,199 @@
+"""Staff user: substanced's User bound to an agency, with roles held there."""
+import colander
+import deform.widget
+import substanced.principal
+from pyramid.security import has_permission
+from substanced.content import content
+from substanced.objectmap import find_objectmap
+from substanced.principal import User
+from substanced.property import PropertySheet
+from substanced.schema import Schema
+from substanced.util import find_catalog, get_oid, set_acl
+from zope.interface import implementer
+
+from .. import _
+from ..interfaces import IStaffUser
+from ..services.accounts import check_password_policy
+from ..services.roles import MANAGE_USERS, ROLES, user_acl
+
+# substanced offers only the locales it ships a catalog for; we ship 'vi'.
+if 'vi' not in substanced.principal._LOCALES:
+    substanced.principal._LOCALES.append('vi')
+
+TIMEZONE = 'Asia/Ho_Chi_Minh'
+
+
+@content(
+    'User',
+    icon='glyphicon glyphicon-user',
+    add_view='add_user',
+    tab_order=('properties',),
+)
+@implementer(IStaffUser)
+class StaffUser(User):
+    """A staff account.  Every way of setting its password goes through the
+    policy of seed 001 Điều 8, and a new account must change it at first
+    login."""
+    full_name = ''
+    job_title = ''
+    agency_oid = None
+    department_oid = None
+    roles = ()
+    must_change_password = False
+    failed_logins = 0
+    locked_until = None
+
+    def __init__(self, password=None, email=None, tzname=None, locale=None,
+                 full_name='', job_title=''):
+        if password is not None:
+            check_password_policy(password)
+        User.__init__(self, password=password, email=email,
+                      tzname=tzname or TIMEZONE, locale=locale or 'vi')
+        self.full_name = full_name
+        self.job_title = job_title
+        self.must_change_password = password is not None
+
+    def set_password(self, password):
+        check_password_policy(password)
+        User.set_password(self, password)
+        self.must_change_password = False
+
+    def reset_password(self, password):
+        """Set a password chosen by an administrator: the user must change
+        it at the next login."""
+        self.set_password(password)
+        self.must_change_password = True
+
+    @property
+    def sdi_title(self):
+        return self.full_name or self.__name__
+
+    def agency(self):
+        """The agency this user belongs to, or None."""
+        if self.agency_oid is None:
+            return None
+        return find_objectmap(self).object_for(self.agency_oid)
+
+    def department(self):
+        if self.department_oid is None:
+            return None
+        return find_objectmap(self).object_for(self.department_oid)
+
+    def assign(self, agency, roles=(), department=None):
+        """Bind the user to ``agency`` with ``roles`` (and a department of
+        that agency); the agency's administrators then manage it."""
+        unknown = set(roles) - set(ROLES)
+        if unknown:
+            raise ValueError('unknown roles: %s' % sorted(unknown))
+        if department is not None and department.__parent__.__parent__ \
+                is not agency:
+            raise ValueError('department of another agency')
+        self.agency_oid = get_oid(agency)
+        self.department_oid = department and get_oid(department)
+        self.roles = tuple(r for r in ROLES if r in roles)
+        set_acl(self, user_acl(self, agency))
+        catalog = find_catalog(self, 'httttha')
+        if catalog is not None:
+            catalog.reindex_resource(self)
+
+
+def managed_agencies(request):
+    """The agencies whose users the requesting user may manage."""
+    from ..services.tree import all_agencies
+    return [a for a in all_agencies(request.root)
+            if has_permission(MANAGE_USERS, a, request)]
+
+
+@colander.deferred
+def agency_widget(node, kw):
+    request = kw['request']
+    values = [('', _('- choose -'))] + [
+        (str(get_oid(a)), a.title) for a in managed_agencies(request)]
+    return deform.widget.Select2Widget(values=values)
+
+
+@colander.deferred
+def agency_validator(node, kw):
+    request = kw['request']
+
+    def validate(node, value):
+        allowed = {str(get_oid(a)) for a in managed_agencies(request)}
+        if value not in allowed:
+            raise colander.Invalid(
+                node, _('You cannot manage the users of this agency.'))
+    return validate
+
+
+@colander.deferred
+def department_widget(node, kw):
+    from ..services.tree import all_departments
+    request = kw['request']
+    values = [('', _('- none -'))]
+    for agency in managed_agencies(request):
+        for dept in all_departments(agency):
+            values.append((str(get_oid(dept)), '%s - %s' % (
+                agency.short_name or agency.title, dept.title)))
+    return deform.widget.SelectWidget(values=values)
+
+
+ROLE_CHOICES = tuple((name, role.title) for name, role in ROLES.items())
+
+
+class MembershipSchema(Schema):
+    """Agency, department and roles of a user."""
+    full_name = colander.SchemaNode(colander.String(), title=_('Full name'),
+                                    validator=colander.Length(1, 100))
+    job_title = colander.SchemaNode(colander.String(), title=_('Job title'),
+                                    missing='',
+                                    validator=colander.Length(max=100))
+    agency = colander.SchemaNode(colander.String(), title=_('Agency'),
+                                 widget=agency_widget,
+                                 validator=agency_validator)
+    department = colander.SchemaNode(colander.String(),
+                                     title=_('Department'), missing='',
+                                     widget=department_widget)
+    roles = colander.SchemaNode(
+        colander.Set(), title=_('Roles'), missing=(),
+        widget=deform.widget.CheckboxChoiceWidget(values=ROLE_CHOICES),
+        validator=colander.ContainsOnly([r for r in ROLES]))
+
+
+def resolve_membership(context, appstruct):
+    """Turn the oids of a membership form into objects; raise
+    colander.Invalid-free ValueError when the department does not belong
+    to the agency."""
+    objectmap = find_objectmap(context)
+    agency = objectmap.object_for(int(appstruct['agency']))
+    department = None
+    if appstruct.get('department'):
+        department = objectmap.object_for(int(appstruct['department']))
+    return agency, department
+
+
+class MembershipPropertySheet(PropertySheet):
+    """Edits agency, department and roles; only the agency administrators
+    of the user's agency (or above) may change them."""
+    schema = MembershipSchema()
+    permissions = (('view', 'sdi.view'), ('change', MANAGE_USERS))
+
+    def get(self):
+        user = self.context
+        return {
+            'full_name': user.full_name,
+            'job_title': user.job_title,
+            'agency': str(user.agency_oid or ''),
+            'department': str(user.department_oid or ''),
+            'roles': set(user.roles),
+        }
+
+    def set(self, appstruct, omit=()):
+        user = self.context
+        user.full_name = appstruct['full_name']
+        user.job_title = appstruct['job_title']
+        agency, department = resolve_membership(user, appstruct)
+        user.assign(agency, appstruct['roles'], department)
+
+
+def includeme(config):
+    config.add_propertysheet(_('Agency and roles'), MembershipPropertySheet,
+                             IStaffUser)

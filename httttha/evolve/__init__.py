@@ -1,0 +1,1 @@
+"""Evolve steps, one function per change to stored data."""

@@ -1,0 +1,5 @@
+"""Business logic behind interfaces, tested without HTTP."""
+
+
+def includeme(config):
+    pass

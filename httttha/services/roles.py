@@ -1,0 +1,118 @@
+"""Roles and the permissions they carry on the agency tree.
+
+A user holds roles at one agency.  The group finder turns each role into a
+principal ``role:<name>@<agency oid>`` and every agency carries an ACL for
+the role principals of itself and of its ancestors:
+
+* *subtree* permissions are granted on the agency and so inherited by its
+  sub-agencies (a Cục leader sees its Chi cục's statistics);
+* *local* permissions are granted on the agency and explicitly denied to the
+  ancestors' role principals on every sub-agency (a Cục officer does not
+  process a Chi cục's dossiers).
+
+The tree itself therefore scopes everything and no view filters by hand.
+"""
+from collections import OrderedDict
+
+from pyramid.security import Allow, Deny
+from substanced.util import get_oid
+
+from .. import _
+
+# permissions used by views
+VIEW = 'httttha.view'                  # open an agency in the back office
+WORK = 'httttha.work'                  # the workspace (Bàn làm việc)
+VIEW_DOSSIERS = 'httttha.view-dossiers'
+PROCESS = 'httttha.process'            # receive, check, answer dossiers
+DRAFT = 'httttha.draft'                # draft a reply for a leader
+ASSIGN = 'httttha.assign'
+APPROVE = 'httttha.approve'
+VIEW_STATS = 'httttha.view-stats'
+MANAGE_AGENCY = 'httttha.manage-agency'
+MANAGE_USERS = 'httttha.manage-users'
+EDIT_GUIDANCE = 'httttha.edit-guidance'
+MANAGE_REPORTS = 'httttha.manage-reports'
+MANAGE_CODELISTS = 'httttha.manage-codelists'
+
+SDI = ('sdi.view', VIEW)
+ADMIN_SDI = ('sdi.edit-properties', 'sdi.add-content', 'sdi.manage-contents',
+             'sdi.manage-workflows', 'sdi.undo')
+
+
+class Role(object):
+    """A role: its title and the permissions it gives."""
+
+    def __init__(self, name, title, subtree=(), local=()):
+        self.name = name
+        self.title = title
+        self.subtree = frozenset(subtree)
+        self.local = frozenset(local) - self.subtree
+
+
+ROLES = OrderedDict((role.name, role) for role in (
+    Role('officer', _('Online-support officer'),
+         local=SDI + (WORK, VIEW_DOSSIERS, PROCESS)),
+    Role('specialist', _('Specialist'),
+         local=SDI + (WORK, VIEW_DOSSIERS, DRAFT)),
+    Role('leader', _('Leader'),
+         subtree=SDI + (VIEW_DOSSIERS, VIEW_STATS),
+         local=(WORK, PROCESS, ASSIGN, APPROVE)),
+    Role('complaints_leader', _('Complaints leader'),
+         subtree=SDI + (VIEW_STATS,),
+         local=(WORK, VIEW_DOSSIERS, ASSIGN, APPROVE)),
+    Role('agency_admin', _('Agency administrator'),
+         subtree=SDI + ADMIN_SDI + (VIEW_STATS, MANAGE_AGENCY, MANAGE_USERS)),
+    Role('web_editor', _('Web editor'),
+         local=SDI + (EDIT_GUIDANCE,)),
+    Role('report_admin', _('Report administrator'),
+         local=SDI + (MANAGE_REPORTS,)),
+    Role('viewer', _('Viewer'),
+         subtree=SDI + (VIEW_STATS,)),
+))
+
+#: what an agency administrator may do to the users of its subtree
+USER_ADMIN_PERMISSIONS = ('sdi.view', 'sdi.edit-properties', MANAGE_USERS)
+
+
+def role_principal(role, agency_oid):
+    """The principal standing for ``role`` held at the agency ``agency_oid``."""
+    return 'role:%s@%s' % (role, agency_oid)
+
+
+def agency_lineage(agency):
+    """The agencies from ``agency`` up to the root agency."""
+    result = []
+    while agency is not None:
+        if getattr(agency, 'is_agency', False):
+            result.append(agency)
+        agency = getattr(agency, '__parent__', None)
+    return result
+
+
+def agency_acl(agency):
+    """The ACL an agency carries: grants for its own role principals, and
+    denials of the local permissions of every ancestor's role principals."""
+    oid = get_oid(agency)
+    acl = []
+    for role in ROLES.values():
+        perms = sorted(role.subtree | role.local)
+        if perms:
+            acl.append((Allow, role_principal(role.name, oid), perms))
+    for ancestor in agency_lineage(agency)[1:]:
+        ancestor_oid = get_oid(ancestor)
+        for role in ROLES.values():
+            if role.local:
+                acl.append((Deny, role_principal(role.name, ancestor_oid),
+                            sorted(role.local)))
+    return acl
+
+
+def user_acl(user, agency):
+    """The ACL of a staff user: the user manages its own account, the
+    administrators of its agency and of every ancestor manage it."""
+    acl = [(Allow, get_oid(user),
+            ('sdi.view', 'sdi.edit-properties', 'sdi.change-password'))]
+    for each in agency_lineage(agency):
+        acl.append((Allow, role_principal('agency_admin', get_oid(each)),
+                    USER_ADMIN_PERMISSIONS))
+    return acl

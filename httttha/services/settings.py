@@ -1,0 +1,65 @@
+"""Deployment settings: defaults, and the environment variables that carry
+everything secret or site-specific in production."""
+import logging
+import os
+
+from pyramid.settings import asbool
+
+log = logging.getLogger(__name__)
+
+#: environment variable -> setting; production.ini holds none of these.
+ENVIRONMENT = {
+    'HTTTHA_ZODB_URI': 'zodbconn.uri',
+    'HTTTHA_AUDIT_URI': 'zodbconn.uri.audit',
+    'HTTTHA_SECRET': 'substanced.secret',
+    'HTTTHA_ADMIN_LOGIN': 'substanced.initial_login',
+    'HTTTHA_ADMIN_PASSWORD': 'substanced.initial_password',
+    'HTTTHA_ADMIN_EMAIL': 'substanced.initial_email',
+    'HTTTHA_SMTP_HOST': 'mail.host',
+    'HTTTHA_SMTP_PORT': 'mail.port',
+    'HTTTHA_SMTP_USERNAME': 'mail.username',
+    'HTTTHA_SMTP_PASSWORD': 'mail.password',
+    'HTTTHA_SMTP_TLS': 'mail.tls',
+    'HTTTHA_MAIL_SENDER': 'mail.default_sender',
+}
+
+#: must be present when settings come from the environment
+REQUIRED = ('HTTTHA_ZODB_URI', 'HTTTHA_AUDIT_URI', 'HTTTHA_SECRET',
+            'HTTTHA_ADMIN_PASSWORD', 'HTTTHA_SMTP_HOST', 'HTTTHA_MAIL_SENDER')
+
+DEFAULTS = {
+    'pyramid.default_locale_name': 'vi',
+    'tm.annotate_user': 'false',   # substanced needs it off
+    'retry.attempts': '3',
+    'substanced.manage_prefix': '/manage',
+    'substanced.catalogs.autosync': 'true',
+    'httttha.secure_cookies': 'false',
+    'httttha.session_timeout': '1800',
+    'httttha.lockout_attempts': '5',
+    'httttha.lockout_minutes': '15',
+    'httttha.demo': 'false',
+    'httttha.settings_from_env': 'false',
+}
+
+
+class MissingSetting(Exception):
+    """A required environment variable is not set."""
+
+
+def prepare_settings(settings, environ=os.environ):
+    """Return a copy of ``settings`` with defaults and environment applied."""
+    result = dict(DEFAULTS)
+    result.update(settings)
+    from_env = asbool(result['httttha.settings_from_env'])
+    if from_env:
+        missing = [name for name in REQUIRED if not environ.get(name)]
+        if missing:
+            raise MissingSetting(
+                'Thiếu biến môi trường: %s' % ', '.join(missing))
+    for name, key in ENVIRONMENT.items():
+        if environ.get(name):
+            result[key] = environ[name]
+    for key in ('httttha.secure_cookies', 'httttha.demo',
+                'httttha.settings_from_env'):
+        result[key] = asbool(result[key])
+    return result

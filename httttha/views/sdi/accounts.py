@@ -1,0 +1,220 @@
+"""Staff accounts in the SDI: login with lockout, forced password change,
+logout, log in as another account, and every form that sets a password
+(each replaces substanced's view of the same name)."""
+import colander
+import deform
+from pyramid.events import ContextFound, subscriber
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from pyramid.renderers import get_renderer
+from pyramid.security import (
+    NO_PERMISSION_REQUIRED,
+    Authenticated,
+    forget,
+    remember,
+)
+from pyramid.session import check_csrf_token
+from substanced.event import LoggedIn
+from substanced.form import FormView
+from substanced.interfaces import IPasswordReset, IUser, IUsers
+from substanced.principal import groups_choices
+from substanced.schema import MultireferenceIdSchemaNode, Schema
+from substanced.sdi import mgmt_view
+from substanced.util import find_service, get_oid
+
+from ... import _
+from ...services.accounts import add_user, authenticate, password_validator
+
+LOGIN_TEMPLATE = 'substanced.sdi.views:templates/login.pt'
+
+MESSAGES = {
+    'unknown': _('Wrong login or password.'),
+    'wrong': _('Wrong login or password.'),
+    'locked': _('login-locked', default='This account is locked for '
+                '${minutes} minutes after repeated failed logins.'),
+    'csrf': _('The form has expired; please log in again.'),
+}
+
+
+def _flash(request, message, queue='info'):
+    request.sdiapi.flash(request.localizer.translate(message), queue)
+
+
+@mgmt_view(name='login', renderer=LOGIN_TEMPLATE, tab_condition=False,
+           permission=NO_PERMISSION_REQUIRED)
+@mgmt_view(renderer=LOGIN_TEMPLATE, context=HTTPForbidden,
+           permission=NO_PERMISSION_REQUIRED, tab_condition=False)
+@mgmt_view(renderer='substanced.sdi.views:templates/forbidden.pt',
+           context=HTTPForbidden, permission=NO_PERMISSION_REQUIRED,
+           effective_principals=Authenticated, tab_condition=False)
+def login(context, request):
+    """substanced's login, with lockout after repeated failures and a
+    forced password change for new accounts."""
+    login_url = request.sdiapi.mgmt_path(request.context, 'login')
+    referrer = request.url
+    if login_url in referrer or '/auditstream-sse' in referrer:
+        referrer = request.sdiapi.mgmt_path(request.virtual_root)
+    came_from = request.session.setdefault('sdi.came_from', referrer)
+    login = ''
+    if 'form.submitted' in request.params:
+        login = request.params.get('login', '').strip()
+        try:
+            check_csrf_token(request)
+        except Exception:
+            _flash(request, MESSAGES['csrf'], 'danger')
+        else:
+            user, outcome = authenticate(
+                request, login, request.params.get('password', ''))
+            if outcome == 'ok':
+                request.session.pop('sdi.came_from', None)
+                headers = remember(request, get_oid(user))
+                request.registry.notify(
+                    LoggedIn(login, user, context, request))
+                if user.must_change_password:
+                    came_from = request.sdiapi.mgmt_path(
+                        user, '@@change_password')
+                return HTTPFound(location=came_from, headers=headers)
+            message = MESSAGES[outcome]
+            if outcome == 'locked':
+                message = _(message, mapping={'minutes': request.registry.
+                            settings['httttha.lockout_minutes']})
+            _flash(request, message, 'danger')
+    return dict(
+        url=request.sdiapi.mgmt_path(request.virtual_root, '@@login'),
+        came_from=came_from,
+        login=login,
+        password='',
+        login_template=get_renderer(LOGIN_TEMPLATE).implementation(),
+    )
+
+
+@mgmt_view(name='logout', tab_condition=False,
+           permission=NO_PERMISSION_REQUIRED)
+def logout(request):
+    """Log out; with ``relogin`` go straight to the login form, to log in
+    as another account."""
+    headers = forget(request)
+    request.session.invalidate()
+    target = request.params.get('relogin') and '@@login' or ''
+    return HTTPFound(location=request.sdiapi.mgmt_path(
+        request.virtual_root, target), headers=headers)
+
+
+ALLOWED_WHILE_FORCED = ('change_password', 'logout', 'login')
+
+
+@subscriber(ContextFound)
+def force_password_change(event):
+    """A user whose password was set by someone else must change it before
+    using the back office."""
+    request = event.request
+    if not request.sdiapi.is_mgmt() or request.view_name in \
+            ALLOWED_WHILE_FORCED:
+        return
+    user = request.user
+    if user is not None and getattr(user, 'must_change_password', False):
+        _flash(request, _('Please choose a new password before you go on.'),
+               'warning')
+        raise HTTPFound(request.sdiapi.mgmt_path(user, '@@change_password'))
+
+
+def password_node(title=_('New password')):
+    return colander.SchemaNode(
+        colander.String(), title=title, validator=password_validator,
+        description=_('At least 8 characters, with upper-case and '
+                      'lower-case letters and a special character.'),
+        widget=deform.widget.CheckedPasswordWidget(redisplay=False))
+
+
+class ChangePasswordSchema(Schema):
+    current_password = colander.SchemaNode(
+        colander.String(), title=_('Current password'),
+        widget=deform.widget.PasswordWidget(redisplay=False))
+    password = password_node()
+
+
+@mgmt_view(context=IUser, name='change_password',
+           tab_title=_('Change password'), permission='sdi.change-password',
+           renderer='substanced.sdi:templates/form.pt')
+class ChangePasswordView(FormView):
+    """A user changes their own password (checked against the policy)."""
+    title = _('Change password')
+    schema = ChangePasswordSchema()
+    buttons = (deform.Button('change', _('Change password')),)
+
+    def change_success(self, appstruct):
+        user = self.context
+        if user is not self.request.user:
+            raise HTTPForbidden()
+        if not user.check_password(appstruct['current_password']):
+            _flash(self.request, _('The current password is wrong.'),
+                   'danger')
+            return HTTPFound(self.request.sdiapi.mgmt_path(
+                user, '@@change_password'))
+        user.set_password(appstruct['password'])
+        _flash(self.request, _('Your password has been changed.'), 'success')
+        return HTTPFound(self.request.sdiapi.mgmt_path(
+            self.request.virtual_root, '@@httt'))
+
+
+class ResetSchema(Schema):
+    new_password = password_node()
+
+
+@mgmt_view(context=IPasswordReset, name='', tab_condition=False,
+           renderer='substanced.sdi:templates/form.pt',
+           permission=NO_PERMISSION_REQUIRED)
+class ResetView(FormView):
+    """The page a password-reset e-mail links to."""
+    title = _('Reset password')
+    schema = ResetSchema()
+    buttons = (deform.Button('reset', _('Reset password')),)
+
+    def reset_success(self, appstruct):
+        self.context.reset_password(appstruct['new_password'])
+        _flash(self.request, _('Your password has been reset; you may now '
+                               'log in.'), 'success')
+        return HTTPFound(self.request.sdiapi.mgmt_path(
+            self.request.virtual_root, '@@login'))
+
+
+@colander.deferred
+def new_login_validator(node, kw):
+    users = find_service(kw['context'], 'principals', 'users')
+    groups = find_service(kw['context'], 'principals', 'groups')
+
+    def unused(node, value):
+        if value in users or value in groups:
+            raise colander.Invalid(node, _('This login is already taken.'))
+    return colander.All(colander.Regex(
+        r'^[a-z0-9._-]{3,50}$', _('3-50 lower-case letters, digits, dots, '
+                                  'hyphens or underscores.')), unused)
+
+
+class AddUserSchema(Schema):
+    name = colander.SchemaNode(colander.String(), title=_('Login'),
+                               validator=new_login_validator)
+    full_name = colander.SchemaNode(colander.String(), title=_('Full name'),
+                                    validator=colander.Length(1, 100))
+    email = colander.SchemaNode(colander.String(), title=_('E-mail'),
+                                validator=colander.Email())
+    password = password_node(_('Password'))
+
+
+class AddUserToGroupsSchema(AddUserSchema):
+    groupids = MultireferenceIdSchemaNode(choices_getter=groups_choices,
+                                          title=_('Groups'))
+
+
+@mgmt_view(context=IUsers, name='add_user', permission='sdi.add-user',
+           renderer='substanced.sdi:templates/form.pt', tab_condition=False)
+class AddUserView(FormView):
+    """Site administrators add a user without an agency."""
+    title = _('Add user')
+    schema = AddUserToGroupsSchema()
+    buttons = (deform.Button('add', _('Add')),)
+
+    def add_success(self, appstruct):
+        groupids = appstruct.pop('groupids')
+        user = add_user(self.context, self.request.registry, **appstruct)
+        user.groupids = groupids
+        return HTTPFound(self.request.sdiapi.mgmt_path(user, '@@properties'))

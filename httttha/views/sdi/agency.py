@@ -1,0 +1,149 @@
+"""Back-office views of an agency: workspace, users, adding agencies,
+departments and users."""
+import colander
+import deform
+from pyramid.httpexceptions import HTTPFound
+from pyramid.security import has_permission
+from pyramid.view import view_config
+from substanced.form import FormView
+from substanced.sdi import mgmt_view
+from substanced.util import find_catalog, get_oid
+
+from ... import _
+from ...content.agency import AgencySchema, DepartmentSchema
+from ...content.user import ROLE_CHOICES
+from ...interfaces import IAgency, IDepartmentFolder
+from ...services import roles
+from ...services.accounts import add_user
+from ..paging import Page
+from .accounts import AddUserSchema
+
+PAGE_SIZE = 50
+
+
+@view_config(name='httt', permission='view')
+@mgmt_view(name='httt', permission='view', tab_condition=False)
+def staff_entry(context, request):
+    """The staff entry point: the workspace of the user's agency."""
+    user = request.user
+    agency = user.agency() if user is not None and hasattr(
+        user, 'agency') else None
+    if agency is None:
+        return HTTPFound(request.sdiapi.mgmt_path(request.root, '@@login')
+                         if user is None else
+                         request.sdiapi.mgmt_path(request.root, '@@manage_main'))
+    return HTTPFound(request.sdiapi.mgmt_path(agency, '@@ban-lam-viec'))
+
+
+@mgmt_view(context=IAgency, name='ban-lam-viec', tab_title=_('Workspace'),
+           permission=roles.WORK,
+           renderer='httttha:templates/sdi/workspace.pt')
+def workspace(context, request):
+    """Bàn làm việc: the unit, the user's roles here and the queues."""
+    user = request.user
+    here = get_oid(context)
+    return {
+        'agency': context,
+        'roles': [roles.ROLES[r].title for r in getattr(user, 'roles', ())
+                  if getattr(user, 'agency_oid', None) == here],
+        'can_manage_users': has_permission(roles.MANAGE_USERS, context,
+                                           request),
+    }
+
+
+@mgmt_view(context=IAgency, name='nguoi-dung', tab_title=_('Users'),
+           permission=roles.MANAGE_USERS,
+           renderer='httttha:templates/sdi/users.pt')
+def users(context, request):
+    """The users of this agency and of its sub-agencies, paged."""
+    catalog = find_catalog(context, 'httttha')
+    oids = [get_oid(a) for a in context.walk()]
+    query = catalog['agency'].any(oids)
+    keyword = request.params.get('q', '').strip()
+    if keyword:
+        from ...catalog import fold
+        query &= catalog['title_folded'].contains(fold(keyword) + '*')
+    resultset = query.execute()
+    page = Page(request, len(resultset), PAGE_SIZE)
+    resultset = resultset.sort(catalog['sort_name'], limit=page.end)
+    agencies = {get_oid(a): a for a in context.walk()}
+    rows = list(resultset)[page.start:page.end]
+    role_titles = dict(ROLE_CHOICES)
+    return {
+        'rows': [{
+            'user': u,
+            'agency': agencies.get(u.agency_oid),
+            'roles': [role_titles[r] for r in u.roles],
+        } for u in rows],
+        'page': page,
+        'keyword': keyword,
+    }
+
+
+@mgmt_view(context=IAgency, name='them-nguoi-dung',
+           permission=roles.MANAGE_USERS, tab_condition=False,
+           renderer='substanced.sdi:templates/form.pt')
+class AddAgencyUserView(FormView):
+    """Add a user to this agency with roles held here."""
+    title = _('Add user')
+    buttons = (deform.Button('add', _('Add')), deform.Button(
+        'cancel', _('Cancel'), type='submit'))
+
+    class schema(AddUserSchema):
+        job_title = colander.SchemaNode(colander.String(),
+                                        title=_('Job title'), missing='')
+        roles = colander.SchemaNode(
+            colander.Set(), title=_('Roles'),
+            widget=deform.widget.CheckboxChoiceWidget(values=ROLE_CHOICES),
+            validator=colander.All(
+                colander.Length(min=1, min_err=_('Choose at least one role.')),
+                colander.ContainsOnly(list(roles.ROLES))))
+    schema = schema()
+
+    def add_success(self, appstruct):
+        user_roles = appstruct.pop('roles')
+        user = add_user(self.context, self.request.registry, **appstruct)
+        user.assign(self.context, user_roles)
+        self.request.sdiapi.flash(self.request.localizer.translate(_(
+            'user-added', default='User ${login} added.',
+            mapping={'login': user.__name__})), 'success')
+        return HTTPFound(self.request.sdiapi.mgmt_path(
+            self.context, '@@nguoi-dung'))
+
+    def cancel_success(self, appstruct):
+        return HTTPFound(self.request.sdiapi.mgmt_path(
+            self.context, '@@nguoi-dung'))
+    cancel_failure = cancel_success
+
+
+@mgmt_view(context=IAgency, name='add_agency',
+           permission=roles.MANAGE_AGENCY, tab_condition=False,
+           renderer='substanced.sdi:templates/form.pt')
+class AddAgencyView(FormView):
+    """Add a sub-agency."""
+    title = _('Add agency')
+    schema = AgencySchema()
+    buttons = (deform.Button('add', _('Add')),)
+
+    def add_success(self, appstruct):
+        name = appstruct.pop('name')
+        agency = self.request.registry.content.create('Agency', **appstruct)
+        self.context.add(name, agency, registry=self.request.registry)
+        return HTTPFound(self.request.sdiapi.mgmt_path(agency, '@@properties'))
+
+
+@mgmt_view(context=IDepartmentFolder, name='add_department',
+           permission=roles.MANAGE_AGENCY, tab_condition=False,
+           renderer='substanced.sdi:templates/form.pt')
+class AddDepartmentView(FormView):
+    """Add a department (phòng ban) to an agency."""
+    title = _('Add department')
+    schema = DepartmentSchema()
+    buttons = (deform.Button('add', _('Add')),)
+
+    def add_success(self, appstruct):
+        name = appstruct.pop('name')
+        dept = self.request.registry.content.create('Department', **appstruct)
+        self.context.add(name, dept, registry=self.request.registry)
+        return HTTPFound(self.request.sdiapi.mgmt_path(self.context))
+

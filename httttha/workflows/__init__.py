@@ -1,0 +1,5 @@
+"""Workflows, one module each (dossier, petition, report)."""
+
+
+def includeme(config):
+    pass

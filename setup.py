@@ -1,0 +1,60 @@
+from setuptools import setup, find_packages
+
+requires = [
+    'setuptools',
+    'pyramid',
+    'substanced',
+    'mock',  # substanced's startup scan imports its own test modules
+    'pyramid_tm',
+    'pyramid_retry',
+    'pyramid_chameleon',
+    'pyramid_mailer',
+    'pyramid_zodbconn',
+    'deform',
+    'colander',
+    'ZODB',
+    'zodburi',
+    'RelStorage[postgresql]',
+    'psycopg2-binary',
+    'waitress',
+    'Unidecode',
+    'PyYAML',
+    'holidays',
+    'reportlab',
+    'fontpkg-be-vietnam-pro',
+    'Babel',
+]
+
+tests_require = [
+    'pytest',
+    'WebTest',
+    'beautifulsoup4',
+    'aiosmtpd',
+    'playwright',
+]
+
+setup(
+    name='httttha',
+    version='0.1.0',
+    description='Hỗ trợ trực tuyến thi hành án dân sự',
+    long_description=open('README.md', encoding='utf-8').read(),
+    long_description_content_type='text/markdown',
+    license='AGPL-3.0-or-later',
+    packages=find_packages(exclude=['tests', 'tests.*']),
+    include_package_data=True,
+    package_data={'httttha': [
+        'templates/*/*.pt', 'templates/*.pt', 'static/*', 'static/*/*',
+        'locale/*/LC_MESSAGES/*', 'data/*',
+    ]},
+    zip_safe=False,
+    python_requires='>=3.11',
+    install_requires=requires,
+    extras_require={'test': tests_require},
+    entry_points={
+        'paste.app_factory': ['main = httttha:main'],
+        'console_scripts': [
+            'httttha-load-agencies = httttha.scripts.load_agencies:main',
+            'httttha-demo-data = httttha.scripts.demo_data:main',
+        ],
+    },
+)
