@@ -70,6 +70,11 @@ def root_added(event):
     codelists.__sdi_deletable__ = False
     root.add('danh-muc', codelists, registry=registry)
     root['catalogs'].add_catalog('httttha')
+    if registry.settings.get('httttha.demo'):
+        # the development admin's password is printed by `make run`; in
+        # production the initial admin must change theirs at first login
+        for user in root['principals']['users'].values():
+            user.must_change_password = False
 
 
 def grant_general_department(root, agency, registry):

@@ -2,7 +2,7 @@
 import colander
 import deform.widget
 import substanced.principal
-from pyramid.security import has_permission
+from pyramid.security import has_permission  # noqa: Pyramid 1.9 API
 from substanced.content import content
 from substanced.objectmap import find_objectmap
 from substanced.principal import User

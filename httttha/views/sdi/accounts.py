@@ -49,10 +49,11 @@ def _flash(request, message, queue='info'):
 def login(context, request):
     """substanced's login, with lockout after repeated failures and a
     forced password change for new accounts."""
-    login_url = request.sdiapi.mgmt_path(request.context, 'login')
     referrer = request.url
-    if login_url in referrer or '/auditstream-sse' in referrer:
-        referrer = request.sdiapi.mgmt_path(request.virtual_root)
+    if request.view_name in ('login', 'logout') or \
+            '/auditstream-sse' in referrer:
+        # after a plain login, go to the user's own workspace
+        referrer = request.sdiapi.mgmt_path(request.virtual_root, '@@httt')
     came_from = request.session.setdefault('sdi.came_from', referrer)
     login = ''
     if 'form.submitted' in request.params:

@@ -1,0 +1,108 @@
+"""Shared fixtures: a real FileStorage database with the whole agency tree
+and the demo accounts, built once, and WebTest apps on copies of it."""
+import os
+import re
+import shutil
+
+import pytest
+import transaction
+import webtest
+from pyramid.paster import get_appsettings
+
+from httttha import main
+from httttha.services.demo import DEMO_PASSWORD, create_demo_users
+from httttha.services.tree import load_tree, read_rows
+
+HERE = os.path.dirname(__file__)
+PROJECT = os.path.dirname(HERE)
+AGENCIES = os.path.join(PROJECT, 'httttha', 'data', 'agencies.csv')
+ADMIN_PASSWORD = 'Admin@2026'
+
+
+def make_settings(directory, **extra):
+    settings = get_appsettings(os.path.join(PROJECT, 'etc',
+                                            'development.ini'))
+    settings = dict(settings)
+    settings.update({
+        'zodbconn.uri': 'file://%s/Data.fs?blobstorage_dir=%s/blobs' % (
+            directory, directory),
+        'zodbconn.uri.audit': 'file://%s/audit.fs' % directory,
+        'substanced.uploads_tempdir': directory,
+        'substanced.initial_password': ADMIN_PASSWORD,
+        'pyramid.reload_templates': 'false',
+        'mail.host': '127.0.0.1',
+    })
+    settings.update(extra)
+    return settings
+
+
+def close_app(wsgi_app):
+    for db in wsgi_app.registry._zodb_databases.values():
+        db.close()
+
+
+@pytest.fixture(scope='session')
+def template_db(tmp_path_factory):
+    """A database with the agency tree and the demo users, built once."""
+    directory = str(tmp_path_factory.mktemp('template'))
+    app = main({}, **make_settings(directory))
+    from substanced.db import root_factory
+    from pyramid.scripting import prepare
+    env = prepare(registry=app.registry)
+    root = root_factory(env['request'])
+    load_tree(root, read_rows(AGENCIES), app.registry)
+    create_demo_users(root, app.registry, env['request'].localizer.translate)
+    transaction.commit()
+    env['closer']()
+    close_app(app)
+    return directory
+
+
+@pytest.fixture
+def app_factory(template_db, tmp_path):
+    """Build a WebTest app on a fresh copy of the template database."""
+    made = []
+
+    def factory(**settings):
+        directory = str(tmp_path / ('db%d' % len(made)))
+        shutil.copytree(template_db, directory)
+        for name in os.listdir(directory):
+            if name.endswith(('.lock', '.tmp')):
+                os.remove(os.path.join(directory, name))
+        wsgi = main({}, **make_settings(directory, **settings))
+        made.append(wsgi)
+        return webtest.TestApp(wsgi, extra_environ={
+            'HTTP_HOST': 'thads.example.com', 'REMOTE_ADDR': '127.0.0.1'})
+    yield factory
+    for wsgi in made:
+        close_app(wsgi)
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory()
+
+
+def login(app, name, password=DEMO_PASSWORD, follow=True):
+    """Log in through the real form; return the response after it."""
+    page = app.get('/manage/@@login')
+    form = page.forms[0]
+    form['login'] = name
+    form['password'] = password
+    response = form.submit('form.submitted')
+    if follow and response.status_int == 302:
+        response = response.follow()
+    return response
+
+
+def flash_text(response):
+    return ' '.join(re.sub(r'\s+', ' ', el.get_text()) for el in
+                    response.html.select('#messages .alert'))
+
+
+def open_root(app):
+    """The ZODB root of a WebTest app's database (commit when done)."""
+    from substanced.db import root_factory
+    from pyramid.scripting import prepare
+    env = prepare(registry=app.app.registry)
+    return root_factory(env['request']), env['closer']
