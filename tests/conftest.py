@@ -106,3 +106,19 @@ def open_root(app):
     from pyramid.scripting import prepare
     env = prepare(registry=app.app.registry)
     return root_factory(env['request']), env['closer']
+
+
+def open_template_root(directory):
+    """Open the template database read-only: (root, closer)."""
+    from ZODB import DB
+    from ZODB.FileStorage import FileStorage
+    storage = FileStorage(os.path.join(directory, 'Data.fs'), read_only=True,
+                          blob_dir=os.path.join(directory, 'blobs'))
+    db = DB(storage)
+    conn = db.open()
+    root = conn.root()['app_root']
+
+    def closer():
+        conn.close()
+        db.close()
+    return root, closer

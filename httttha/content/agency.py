@@ -88,6 +88,7 @@ FIELDS = tuple(node.name for node in AgencySchema().children
     add_view='add_agency',
     propertysheets=((_('Details'), AgencyPropertySheet),),
     catalog=True,
+    after_create='after_create',
     tab_order=('ban-lam-viec', 'contents', 'nguoi-dung', 'properties'),
 )
 @implementer(IAgency)

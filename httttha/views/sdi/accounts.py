@@ -49,6 +49,8 @@ def _flash(request, message, queue='info'):
 def login(context, request):
     """substanced's login, with lockout after repeated failures and a
     forced password change for new accounts."""
+    if isinstance(context, HTTPForbidden):
+        request.response.status_int = 403
     referrer = request.url
     if request.view_name in ('login', 'logout') or \
             '/auditstream-sse' in referrer:
