@@ -139,8 +139,41 @@ def department_widget(node, kw):
 ROLE_CHOICES = tuple((name, role.title) for name, role in ROLES.items())
 
 
+def _object_for(context, oid):
+    try:
+        return find_objectmap(context).object_for(int(oid))
+    except (TypeError, ValueError):
+        return None
+
+
+def resolve_membership(context, appstruct):
+    """The agency and department (or None) a membership form names."""
+    agency = _object_for(context, appstruct['agency'])
+    department = None
+    if appstruct.get('department'):
+        department = _object_for(context, appstruct['department'])
+    return agency, department
+
+
+@colander.deferred
+def membership_validator(node, kw):
+    request = kw['request']
+
+    def validate(form, value):
+        agency, department = resolve_membership(request.root, value)
+        if value.get('department') and (
+                department is None or department.__parent__.__parent__
+                is not agency):
+            error = colander.Invalid(form)
+            error['department'] = _('This department is not in the chosen '
+                                    'agency.')
+            raise error
+    return validate
+
+
 class MembershipSchema(Schema):
     """Agency, department and roles of a user."""
+    validator = membership_validator
     full_name = colander.SchemaNode(colander.String(), title=_('Full name'),
                                     validator=colander.Length(1, 100))
     job_title = colander.SchemaNode(colander.String(), title=_('Job title'),
@@ -156,18 +189,6 @@ class MembershipSchema(Schema):
         colander.Set(), title=_('Roles'), missing=(),
         widget=deform.widget.CheckboxChoiceWidget(values=ROLE_CHOICES),
         validator=colander.ContainsOnly([r for r in ROLES]))
-
-
-def resolve_membership(context, appstruct):
-    """Turn the oids of a membership form into objects; raise
-    colander.Invalid-free ValueError when the department does not belong
-    to the agency."""
-    objectmap = find_objectmap(context)
-    agency = objectmap.object_for(int(appstruct['agency']))
-    department = None
-    if appstruct.get('department'):
-        department = objectmap.object_for(int(appstruct['department']))
-    return agency, department
 
 
 class MembershipPropertySheet(PropertySheet):

@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from ..services.demo import DEMO_PASSWORD, create_demo_users, demo_logins
+from ..services.roles import ROLES
 from ..services.tree import root_agency
 from . import opened
 
@@ -24,12 +25,15 @@ def main(argv=None):
             return 1
         created = create_demo_users(root, registry,
                                     request.localizer.translate)
-        logins = demo_logins(root)
+        translate = request.localizer.translate
+        logins = [(login, translate(ROLES[role].title),
+                   agency.short_name or agency.title)
+                  for login, agency, role in demo_logins(root)]
         settings = registry.settings
     print('Đã tạo %d tài khoản mẫu.' % created)
     print('Tài khoản mẫu (mật khẩu %s):' % DEMO_PASSWORD)
-    for login, agency, role in logins:
-        print('  %-22s %s' % (login, agency.short_name or agency.title))
+    for login, role, agency in logins:
+        print('  %-16s %-40s %s' % (login, role, agency))
     print('Quản trị hệ thống: %s / %s' % (settings['substanced.initial_login'],
                                           settings['substanced.initial_password']))
     return 0
