@@ -44,9 +44,7 @@ def create_demo_users(root, registry, translate):
             continue
         user = add_user(root, registry, login, DEMO_PASSWORD,
                         '%s@example.invalid' % login,
-                        full_name='%s (%s)' % (
-                            translate(ROLES[role].title),
-                            agency.short_name or agency.title))
+                        full_name=translate(ROLES[role].title))
         user.must_change_password = False  # demo logins are printed
         user.assign(agency, [role])
         created += 1

@@ -64,15 +64,22 @@ def live_server(template_db, tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
-def browser(live_server):
-    """Debian's chromium (never Playwright's own download)."""
+def chromium():
+    """Debian's chromium (never Playwright's own download): a failure, not
+    a skip, when it is missing, so that no test is silently left out."""
     if not os.path.exists(CHROMIUM):
         pytest.fail('%s is missing: run `make test`, which installs '
                     'Debian\'s chromium for the browser tests.' % CHROMIUM,
                     pytrace=False)
+    return CHROMIUM
+
+
+@pytest.fixture(scope='session')
+def browser(chromium, live_server):
+    """The browser; it depends on the server so as to close first."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
+        browser = p.chromium.launch(executable_path=chromium,
                                     args=CHROMIUM_ARGS)
         yield browser
         browser.close()

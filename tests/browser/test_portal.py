@@ -2,6 +2,8 @@
 phone-sized screen, staff login and logout, keyboard access."""
 import re
 
+from playwright.sync_api import expect
+
 from httttha.services.demo import DEMO_PASSWORD
 
 APP_NAME = 'Hỗ trợ trực tuyến thi hành án dân sự'
@@ -65,9 +67,10 @@ def test_staff_login_workspace_and_logout(page, screenshot_dir):
                     full_page=True)
     user_button.click()
     logout = page.locator('.httttha-user a', has_text='Đăng xuất')
-    assert logout.is_visible()  # the dropdown opened
+    expect(logout).to_be_visible()  # the dropdown opened
     logout.click()
-    page.wait_for_load_state()
+    # wait for the logout to land before going on, or goto would cancel it
+    page.wait_for_url(re.compile(r'/manage/$'))
     page.goto('/httt')
     assert re.search(r'/manage/@@login$', page.url), page.url
     assert page.locator('input[name=login]').is_visible()
