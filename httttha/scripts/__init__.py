@@ -16,3 +16,6 @@ def opened(config_uri):
             yield env['root'], env['registry'], env['request']
     finally:
         env['closer']()
+        # close the databases so FileStorage writes its index
+        for db in getattr(env['registry'], '_zodb_databases', {}).values():
+            db.close()
