@@ -21,6 +21,7 @@ from ..interfaces import (
     IDossierFolder,
 )
 from ..services.roles import agency_acl
+from .site import grant_general_department
 
 KINDS = (
     ('tong_cuc', _('General Department')),
@@ -237,5 +238,4 @@ def agency_added(event):
     for each in agency.walk():
         set_acl(each, agency_acl(each), registry=event.registry)
     if IRoot.providedBy(agency.__parent__):
-        from .site import grant_general_department
         grant_general_department(agency.__parent__, agency, event.registry)

@@ -15,6 +15,7 @@ from .. import _
 from ..interfaces import IStaffUser
 from ..services.accounts import check_password_policy
 from ..services.roles import MANAGE_USERS, ROLES, user_acl
+from ..services.tree import all_agencies, all_departments
 
 # substanced offers only the locales it ships a catalog for; we ship 'vi'.
 if 'vi' not in substanced.principal._LOCALES:
@@ -99,7 +100,6 @@ class StaffUser(User):
 
 def managed_agencies(request):
     """The agencies whose users the requesting user may manage."""
-    from ..services.tree import all_agencies
     return [a for a in all_agencies(request.root)
             if has_permission(MANAGE_USERS, a, request)]
 
@@ -126,7 +126,6 @@ def agency_validator(node, kw):
 
 @colander.deferred
 def department_widget(node, kw):
-    from ..services.tree import all_departments
     request = kw['request']
     values = [('', _('- none -'))]
     for agency in managed_agencies(request):

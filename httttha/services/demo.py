@@ -1,5 +1,6 @@
 """Demo accounts for development: one user per role in the Tổng cục, one
 Cục and one of its Chi cục."""
+from .accounts import add_user
 from .roles import ROLES
 from .tree import root_agency
 
@@ -36,7 +37,6 @@ def demo_logins(root):
 def create_demo_users(root, registry, translate):
     """Create the demo accounts that do not exist yet; return their count.
     ``translate`` renders the role titles used as demo full names."""
-    from .accounts import add_user
     users = root['principals']['users']
     created = 0
     for login, agency, role in demo_logins(root):

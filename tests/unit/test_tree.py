@@ -1,8 +1,8 @@
 """Loading the agency tree: idempotent, updates in place, refuses bad files."""
 import csv
-import os
 
 import pytest
+import transaction
 
 from httttha.services.tree import (
     COLUMNS,
@@ -65,7 +65,6 @@ def test_loading_twice_changes_nothing_and_updates_names(app, tmp_path):
                                           'khao-sat', 'phong-ban']
         assert any('role:officer@' in ace[1] for ace in new.__acl__)
     finally:
-        import transaction
         transaction.abort()
         closer()
 
@@ -82,6 +81,7 @@ def test_bad_files_are_refused(tmp_path, app):
         with pytest.raises(TreeError):
             load_tree(root, read_rows(path), app.app.registry)
     finally:
+        transaction.abort()
         closer()
 
 
@@ -91,4 +91,3 @@ def test_yaml_files_load_too(tmp_path):
         f.write('- {code: TC, kind: tong_cuc, name: thads, '
                 'title: "Tổng cục Thi hành án dân sự"}\n')
     assert read_rows(path)[0]['title'] == 'Tổng cục Thi hành án dân sự'
-    assert os.path.exists(path)

@@ -10,6 +10,7 @@ from substanced.sdi import mgmt_view
 from substanced.util import find_catalog, get_oid
 
 from ... import _
+from ...catalog import fold
 from ...content.agency import AgencySchema, DepartmentSchema
 from ...content.user import ROLE_CHOICES
 from ...interfaces import IAgency, IDepartmentFolder
@@ -61,7 +62,6 @@ def users(context, request):
     query = catalog['agency'].any(oids)
     keyword = request.params.get('q', '').strip()
     if keyword:
-        from ...catalog import fold
         query &= catalog['title_folded'].contains(fold(keyword) + '*')
     resultset = query.execute()
     page = Page(request, len(resultset), PAGE_SIZE)
