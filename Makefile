@@ -12,6 +12,12 @@ MO := $(PO:.po=.mo)
 install: $(VENV)/.installed
 
 $(VENV)/.installed: setup.py constraints.txt
+	@# python-magic sniffs uploads with libmagic (Debian: libmagic1)
+	@if ! ldconfig -p | grep -q 'libmagic.so.1 '; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1 >/dev/null; \
+	  else echo "libmagic1 manque: sudo apt-get install libmagic1" >&2; exit 1; fi; \
+	fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -c constraints.txt 'setuptools==80.8.0' pip wheel
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
@@ -25,6 +31,7 @@ catalogs: $(MO)
 data: install catalogs
 	mkdir -p var/tmp
 	$(BIN)/httttha-load-agencies $(INI) httttha/data/agencies.csv --if-empty
+	$(BIN)/sd_evolve --latest $(INI)
 	$(BIN)/httttha-demo-data $(INI)
 
 run: data

@@ -23,6 +23,8 @@ requires = [
     'reportlab',
     'fontpkg-be-vietnam-pro',
     'Babel',
+    'captcha',
+    'python-magic',  # needs libmagic1 (installed by `make` when missing)
 ]
 
 tests_require = [
@@ -31,6 +33,7 @@ tests_require = [
     'beautifulsoup4',
     'aiosmtpd',
     'playwright',
+    'pypdf',
 ]
 
 setup(
@@ -43,8 +46,9 @@ setup(
     packages=find_packages(exclude=['tests', 'tests.*']),
     include_package_data=True,
     package_data={'httttha': [
-        'templates/*/*.pt', 'templates/*.pt', 'static/*', 'static/*/*',
-        'locale/*/LC_MESSAGES/*', 'data/*',
+        'templates/*/*.pt', 'templates/*/*.txt', 'templates/*.pt',
+        'static/*', 'static/*/*', 'locale/*/LC_MESSAGES/*', 'data/*',
+        'data/captcha-voice/*/*.wav',
     ]},
     zip_safe=False,
     python_requires='>=3.11',

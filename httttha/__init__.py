@@ -36,6 +36,7 @@ def main(global_config, **settings):
     config.include('.services')
     config.include('.views')
     config.include('.views.public.site')
+    config.include('.evolve')
     config.scan(ignore=['.scripts'])
     return config.make_wsgi_app()
 

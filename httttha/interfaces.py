@@ -14,6 +14,10 @@ class IDossierFolder(IAgencyContainer):
     """The dossiers of one agency (ho-so)."""
 
 
+class IDossier(Interface):
+    """An online request (HTTT01, HTTT02 or HTTT03)."""
+
+
 class IDepartmentFolder(IAgencyContainer):
     """The departments of one agency (phong-ban)."""
 

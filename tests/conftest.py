@@ -31,6 +31,7 @@ def make_settings(directory, **extra):
         'substanced.initial_password': ADMIN_PASSWORD,
         'pyramid.reload_templates': 'false',
         'mail.host': '127.0.0.1',
+        'mail.queue_path': os.path.join(directory, 'mail'),
     })
     settings.update(extra)
     return settings

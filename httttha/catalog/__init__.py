@@ -11,6 +11,8 @@ from substanced.catalog import (
 )
 from unidecode import unidecode
 
+from ..workflows.dossier import state_of
+
 
 def fold(text):
     """Accent-folded, lower-case text: 'Nguyễn Văn Thành' -> 'nguyen van thanh'."""
@@ -24,6 +26,15 @@ class HttthaIndexes(object):
     roles = Keyword()
     title_folded = Text()
     sort_name = Field()
+    # agencies and dossiers
+    code = Field()            # agency code, or dossier code (never alike)
+    # dossiers
+    procedure = Field()
+    state = Field()
+    channel = Field()
+    submitted = Field()       # seconds since the epoch (UTC)
+    applicant = Text()        # folded name, phone, e-mail and ID number
+    id_hash = Field()
 
 
 @indexview_defaults(catalog_name='httttha')
@@ -54,3 +65,46 @@ class HttthaIndexViews(object):
             self.resource, 'title', None) or self.resource.__name__
         return fold(name if isinstance(name, str) else '') or default
 
+
+    @indexview()
+    def code(self, default):
+        return getattr(self.resource, 'code', None) or default
+
+    def _dossier_attr(self, name, default):
+        if not getattr(self.resource, 'is_dossier', False):
+            return default
+        return getattr(self.resource, name, None) or default
+
+    @indexview()
+    def procedure(self, default):
+        return self._dossier_attr('procedure', default)
+
+    @indexview()
+    def channel(self, default):
+        return self._dossier_attr('channel', default)
+
+    @indexview()
+    def id_hash(self, default):
+        return self._dossier_attr('id_hash', default)
+
+    @indexview()
+    def state(self, default):
+        if not getattr(self.resource, 'is_dossier', False):
+            return default
+        return state_of(self.resource) or default
+
+    @indexview()
+    def submitted(self, default):
+        when = self._dossier_attr('submitted', None)
+        return when.timestamp() if when is not None else default
+
+    @indexview()
+    def applicant(self, default):
+        if not getattr(self.resource, 'is_dossier', False):
+            return default
+        a = self.resource.applicant
+        parts = [a.get(k) or '' for k in (
+            'full_name', 'representative', 'phone', 'email', 'id_number')]
+        # phone numbers are found with or without their spaces and dots
+        parts.append(''.join(ch for ch in a.get('phone', '') if ch.isdigit()))
+        return fold(' '.join(parts)) or default

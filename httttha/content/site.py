@@ -14,6 +14,8 @@ from zope.interface import implementer
 from .. import _
 from ..interfaces import ICodeLists
 from ..services.roles import MANAGE_CODELISTS, role_principal
+from ..services.scratch import ensure_scratch
+from ..services.submission import ensure_salt
 
 MANAGE_SITE = 'httttha.manage-site'
 
@@ -70,6 +72,8 @@ def root_added(event):
     codelists.__sdi_deletable__ = False
     root.add('danh-muc', codelists, registry=registry)
     root['catalogs'].add_catalog('httttha')
+    ensure_scratch(root)
+    ensure_salt(root)
     if registry.settings.get('httttha.demo'):
         # the development admin's password is printed by `make run`; in
         # production the initial admin must change theirs at first login

@@ -2,4 +2,4 @@
 
 
 def includeme(config):
-    pass
+    config.include('.notifications')

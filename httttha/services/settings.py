@@ -39,6 +39,13 @@ DEFAULTS = {
     'httttha.lockout_minutes': '15',
     'httttha.demo': 'false',
     'httttha.settings_from_env': 'false',
+    # online submission
+    'httttha.captcha': 'true',
+    'httttha.upload_max_file_mb': '10',
+    'httttha.upload_max_total_mb': '30',
+    'httttha.draft_hours': '24',
+    'httttha.submit_limit': '10',
+    'httttha.submit_window_minutes': '60',
 }
 
 
@@ -60,6 +67,10 @@ def prepare_settings(settings, environ=os.environ):
         if environ.get(name):
             result[key] = environ[name]
     for key in ('httttha.secure_cookies', 'httttha.demo',
-                'httttha.settings_from_env'):
+                'httttha.settings_from_env', 'httttha.captcha'):
         result[key] = asbool(result[key])
+    if not result['httttha.captcha']:
+        # only automated tests may run without it; never silently
+        log.warning('CAPTCHA tắt (httttha.captcha = false): chỉ dùng cho '
+                    'kiểm thử tự động, không bao giờ trên máy chủ thật.')
     return result

@@ -1,0 +1,137 @@
+"""Dossiers: one per online request, in its agency's ``ho-so`` folder.
+
+One base class carries what every procedure shares (code, channel,
+declared values, attachments, timeline); the three content types differ
+by procedure, schema and workflow.  Attachments are substanced ``File``
+objects (ZODB blobs) inside the dossier, so the dossier folder's ACL,
+which denies the public, covers them too.
+"""
+import datetime
+import hashlib
+import hmac
+
+import pytz
+
+from persistent.list import PersistentList
+from persistent.mapping import PersistentMapping
+from substanced.content import content
+from substanced.folder import Folder
+from zope.interface import implementer
+
+from .. import _
+from ..interfaces import IDossier
+from .application import (
+    FILE_SLOTS,
+    PROCEDURE_TITLES,
+    clean_id_number,
+)
+
+CHANNELS = ('online', 'counter')
+
+#: dates shown to people are Vietnam's
+VN = pytz.timezone('Asia/Ho_Chi_Minh')
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def local_time(when=None):
+    """``when`` (UTC, default now) in Vietnam's time."""
+    return (when or now()).astimezone(VN)
+
+
+def id_hash(id_number, salt):
+    """A keyed hash of an ID number: lookups by ID number use it, so the
+    index never holds the number itself."""
+    return hmac.new(salt.encode('ascii'), clean_id_number(id_number).encode(
+        'utf-8'), hashlib.sha256).hexdigest()
+
+
+@implementer(IDossier)
+class Dossier(Folder):
+    """An online request (base of the three procedures)."""
+    procedure = None
+    is_dossier = True
+
+    def __init__(self, code='', data=None, agency_oid=None,
+                 channel='online', id_hash=''):
+        Folder.__init__(self)
+        self.code = code
+        # not ``data``: that is the Folder's own BTree of children
+        self.declared = PersistentMapping(data or {})
+        self.agency_oid = agency_oid
+        self.channel = channel
+        self.id_hash = id_hash
+        self.submitted = now()
+        self.timeline = PersistentList()
+
+    @property
+    def title(self):
+        return '%s - %s' % (self.code, self.applicant_name)
+
+    @property
+    def sdi_title(self):
+        return self.title
+
+    @property
+    def procedure_title(self):
+        return PROCEDURE_TITLES[self.procedure]
+
+    @property
+    def applicant(self):
+        return self.declared.get('applicant', {})
+
+    @property
+    def applicant_name(self):
+        return self.applicant.get('full_name', '')
+
+    def record(self, action, who=None, note='', **details):
+        """Add a timeline entry (what happened, who did it, when)."""
+        entry = {'when': now(), 'action': action, 'who': who or '',
+                 'note': note}
+        entry.update(details)
+        self.timeline.append(entry)
+        return entry
+
+    def attachments(self):
+        """(slot, File) pairs in the order of the form's upload slots."""
+        order = {name: i for i, (name, _t) in enumerate(
+            FILE_SLOTS[self.procedure])}
+        files = [(getattr(f, 'slot', ''), f) for f in self.values()
+                 if getattr(f, 'is_attachment', False)]
+        return sorted(files, key=lambda p: (order.get(p[0], 99),
+                                             p[1].__name__))
+
+    def __sdi_addable__(self, context, introspectable):
+        return False
+
+
+@content('Dossier HTTT01', icon='glyphicon glyphicon-file',
+         add_view=None, catalog=True)
+class EnforcementRequestDossier(Dossier):
+    """HTTT01: Hỗ trợ trực tuyến yêu cầu thi hành án dân sự."""
+    procedure = 'HTTT01'
+
+
+@content('Dossier HTTT02', icon='glyphicon glyphicon-comment',
+         add_view=None, catalog=True)
+class PetitionDossier(Dossier):
+    """HTTT02: tiếp nhận phản ánh, kiến nghị về thi hành án dân sự."""
+    procedure = 'HTTT02'
+
+
+@content('Dossier HTTT03', icon='glyphicon glyphicon-check',
+         add_view=None, catalog=True)
+class ResultConfirmationDossier(Dossier):
+    """HTTT03: yêu cầu xác nhận kết quả thi hành án dân sự."""
+    procedure = 'HTTT03'
+
+
+CONTENT_TYPES = {'HTTT01': 'Dossier HTTT01', 'HTTT02': 'Dossier HTTT02',
+                 'HTTT03': 'Dossier HTTT03'}
+
+#: timeline actions, as shown to people
+ACTIONS = {
+    'submitted': _('Submitted online'),
+}

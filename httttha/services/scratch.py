@@ -1,0 +1,135 @@
+"""Short-lived server-side state: wizard drafts with their uploads,
+CAPTCHA challenges and throttling counters.
+
+It lives in the same database as everything else (so several processes on
+RelStorage share it) but in its own BTrees, whose keys start with the
+fixed-width hex second at which the entry expires: sweeping is then a range
+scan of the oldest keys, never a walk of the whole tree, and the random
+rest of a key keeps it unguessable.
+"""
+import secrets
+import time
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from persistent.mapping import PersistentMapping
+from ZODB.blob import Blob
+
+ATTR = '__httttha_scratch__'
+
+
+class Scratch(Persistent):
+    """The three stores, hung on the application root."""
+
+    def __init__(self):
+        self.drafts = OOBTree()
+        self.captchas = OOBTree()
+        self.counters = OOBTree()
+
+
+def ensure_scratch(root):
+    """The root's scratch stores, created when missing (new sites get them
+    from the root-added subscriber, older ones from an evolve step)."""
+    scratch = getattr(root, ATTR, None)
+    if scratch is None:
+        scratch = Scratch()
+        setattr(root, ATTR, scratch)
+    return scratch
+
+
+def expiring_key(lifetime, now=None):
+    """A new random key for an entry that lives ``lifetime`` seconds."""
+    now = time.time() if now is None else now
+    return '%010x-%s' % (int(now + lifetime), secrets.token_urlsafe(18))
+
+
+def expired(key, now=None):
+    """Whether an entry stored under ``key`` has expired."""
+    now = time.time() if now is None else now
+    try:
+        return int(key.split('-', 1)[0], 16) <= now
+    except (ValueError, AttributeError):
+        return True
+
+
+def sweep(store, now=None, limit=100):
+    """Remove up to ``limit`` expired entries of ``store``; return how many.
+    Bounded so that no request pays for a long backlog."""
+    now = time.time() if now is None else now
+    stale = list(store.keys(max='%010x' % int(now), excludemax=False))
+    stale = stale[:limit]
+    for key in stale:
+        del store[key]
+    return len(stale)
+
+
+def hit(counters, bucket, client, limit, window, now=None, count=True):
+    """Whether ``client`` is under ``limit`` attempts at ``bucket`` in the
+    current fixed window of ``window`` seconds; with ``count`` the attempt
+    is counted (only when allowed)."""
+    now = time.time() if now is None else now
+    end = (int(now) // window + 1) * window
+    key = '%010x-%s-%s' % (end, bucket, client)
+    attempts = counters.get(key, 0)
+    if attempts >= limit:
+        return False
+    if count:
+        counters[key] = attempts + 1
+    return True
+
+
+class Draft(Persistent):
+    """A citizen's application between the form and the final "Tiếp tục":
+    the agency and procedure chosen, the values entered, the uploaded
+    files and, once submitted, the dossier code."""
+
+    def __init__(self, agency_oid, procedure):
+        self.agency_oid = agency_oid
+        self.procedure = procedure
+        self.data = None         # the validated form values, files apart
+        self.files = FileStore()
+        self.human = False       # the CAPTCHA was answered for this draft
+        self.code = None         # set when the dossier is stored
+
+
+class FileStore(PersistentMapping):
+    """deform's upload temp store, kept in the draft: files survive a form
+    shown again with errors and the way back from the preview.  Uploads
+    are copied into blobs at once so the request's temporary file may go."""
+
+    def __setitem__(self, uid, value):
+        value = dict(value)
+        fp = value.pop('fp', None)
+        if fp is not None and 'blob' not in value:
+            blob = Blob()
+            with blob.open('w') as out:
+                fp.seek(0)
+                while True:
+                    chunk = fp.read(1 << 16)
+                    if not chunk:
+                        break
+                    out.write(chunk)
+            value['blob'] = blob
+        value.pop('preview_url', None)
+        PersistentMapping.__setitem__(self, uid, value)
+
+    def get(self, uid, default=None):
+        """What deform needs of a kept file: uid, filename, mimetype, size
+        (the bytes stay in the blob; see ``open``)."""
+        value = self.data.get(uid)
+        if value is None:
+            return default
+        return {k: v for k, v in value.items() if k != 'blob'}
+
+    def __getitem__(self, uid):
+        value = self.get(uid)
+        if value is None:
+            raise KeyError(uid)
+        return value
+
+    def open(self, uid):
+        """The kept file's bytes, for reading."""
+        return self.data[uid]['blob'].open('r')
+
+    def preview_url(self, uid):
+        return None

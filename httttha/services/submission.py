@@ -1,0 +1,126 @@
+"""Online submission: drafts of the wizard and the final storing of a
+dossier.  Views call these; the rules live here."""
+import secrets
+
+from pyramid.settings import asbool
+from substanced.util import get_oid
+from substanced.workflow import get_workflow
+
+from ..content.dossier import CONTENT_TYPES, id_hash
+from ..workflows.dossier import TYPE as WORKFLOW
+from . import notifications
+from .numbering import issue_code
+from .scratch import Draft, ensure_scratch, expired, expiring_key, hit, sweep
+from .uploads import clean_filename
+
+SALT_ATTR = '__httttha_salt__'
+
+
+def ensure_salt(root):
+    """The site's key for hashing ID numbers, made once."""
+    salt = getattr(root, SALT_ATTR, None)
+    if salt is None:
+        salt = secrets.token_hex(16)
+        setattr(root, SALT_ATTR, salt)
+    return salt
+
+
+class Limits(object):
+    """The submission settings, read once per registry."""
+
+    def __init__(self, settings):
+        mb = 1024 * 1024
+        self.max_file = int(float(settings['httttha.upload_max_file_mb']) * mb)
+        self.max_total = int(
+            float(settings['httttha.upload_max_total_mb']) * mb)
+        self.draft_seconds = int(float(settings['httttha.draft_hours']) * 3600)
+        self.submit_limit = int(settings['httttha.submit_limit'])
+        self.submit_window = int(
+            settings['httttha.submit_window_minutes']) * 60
+        self.captcha = asbool(settings['httttha.captcha'])
+
+
+def limits(registry):
+    value = getattr(registry, '_httttha_limits', None)
+    if value is None:
+        value = registry._httttha_limits = Limits(registry.settings)
+    return value
+
+
+def new_draft(root, registry, agency, procedure):
+    """Start a draft (stored only once the citizen first sends the form);
+    returns its token.  Expired drafts are swept on the way."""
+    drafts = ensure_scratch(root).drafts
+    sweep(drafts)
+    token = expiring_key(limits(registry).draft_seconds)
+    drafts[token] = Draft(get_oid(agency), procedure)
+    return token
+
+
+def get_draft(root, token):
+    """The draft of ``token``, or None when unknown or expired."""
+    if not isinstance(token, str) or expired(token):
+        return None
+    return ensure_scratch(root).drafts.get(token)
+
+
+def may_submit(root, registry, client, count=False):
+    """Whether ``client`` (an IP address) is under the submission limit;
+    with ``count``, this submission is counted."""
+    settings = limits(registry)
+    counters = ensure_scratch(root).counters
+    if count:
+        sweep(counters)
+    return hit(counters, 'submit', client, settings.submit_limit,
+               settings.submit_window, count=count)
+
+
+def submit(request, draft, agency):
+    """Store ``draft`` as a new dossier of ``agency`` and return it.
+
+    The draft remembers the code, so the same draft sent twice (a
+    double click, a refresh) yields the same dossier: two concurrent
+    sends both write the draft, so one of them conflicts and is retried,
+    and the retry finds the code."""
+    root = request.root
+    registry = request.registry
+    folder = agency['ho-so']
+    if draft.code is not None:
+        return folder.get(draft.code)
+    data = dict(draft.data)
+    files = data.pop('files', {}) or {}
+    data['files'] = {slot: f['filename'] for slot, f in files.items() if f}
+    code = issue_code(root)
+    dossier = registry.content.create(
+        CONTENT_TYPES[draft.procedure], code=code, data=data,
+        agency_oid=get_oid(agency), channel='online',
+        id_hash=id_hash(data['applicant']['id_number'], ensure_salt(root)))
+    get_workflow(request, WORKFLOW, CONTENT_TYPES[draft.procedure]
+                 ).initialize(dossier, request)
+    dossier.record('submitted', who=data['applicant']['full_name'])
+    folder.add(code, dossier, registry=registry)
+    for slot, info in files.items():
+        if info:
+            _attach(registry, dossier, draft, slot, info)
+    draft.code = code
+    draft.data = None
+    draft.files.clear()
+    notifications.submission_receipt(request, dossier, agency)
+    return dossier
+
+
+def _attach(registry, dossier, draft, slot, info):
+    with draft.files.open(info['uid']) as stream:
+        attachment = registry.content.create(
+            'File', stream=stream, mimetype=info['mimetype'],
+            title=info['filename'])
+    attachment.is_attachment = True
+    attachment.slot = slot
+    name = base = clean_filename(info['filename'])
+    number = 1
+    while name in dossier:
+        number += 1
+        stem, dot, ext = base.rpartition('.')
+        name = '%s-%d.%s' % (stem, number, ext) if dot else '%s-%d' % (
+            base, number)
+    dossier.add(name, attachment, registry=registry)

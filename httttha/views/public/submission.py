@@ -1,0 +1,413 @@
+"""The submission wizard (A2, seed 000 "ĐKHT trực tuyến", Bước 1-8):
+
+1-3 ``/ho-tro-truc-tuyen``      choose the agency and the procedure
+4-6 ``/ke-khai``                the application, attachments, CAPTCHA,
+                                declaration; Tiếp tục / Hủy
+7   ``/xac-nhan/<draft>``       the application as it will be filed: In tờ
+                                khai, Quay lại, Tiếp tục
+8   ``/ket-qua/<draft>``        Mã số đăng ký trực tuyến, Hoàn thành
+
+Every step is a plain form or link, so the flow works without JavaScript.
+Until the last Tiếp tục only a draft exists (in the scratch store, under
+an unguessable token, expiring); the draft remembers the dossier it
+became, so sending it again never makes a second dossier.
+"""
+import colander
+import deform
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.response import Response
+from pyramid.session import check_csrf_token
+from pyramid.view import view_config
+from substanced.interfaces import IRoot
+from substanced.util import find_catalog, find_objectmap, get_oid
+
+from ... import _
+from ...content.application import (
+    ACCEPT,
+    DECLARATION,
+    FORM_TITLES,
+    PROCEDURE_TITLES,
+    PROCEDURES,
+    SIGNER_TITLES,
+    application_schema,
+    application_sections,
+)
+from ...content.dossier import local_time
+from ...interfaces import IAgency
+from ...services import captcha
+from ...services.documents import application_pdf
+from ...services.notifications import lookup_url
+from ...services.scratch import ensure_scratch
+from ...services.submission import (
+    get_draft,
+    limits,
+    may_submit,
+    new_draft,
+    submit,
+)
+from ...services.tree import root_agency
+from .forms import (
+    CheckedFileWidget,
+    captcha_node,
+    files_total_validator,
+    renderer,
+    upload_limits_text,
+)
+
+NOTICE = _('An online application is not yet the legal basis for '
+           'enforcement: you must still file the application in person or '
+           'by post, with the judgment, decision and other documents, at '
+           'the agency (seed 003, 4.a).')
+
+
+def agency_by_code(root, code):
+    """The agency whose code is ``code``, or None."""
+    if not code or not isinstance(code, str) or len(code) > 20:
+        return None
+    catalog = find_catalog(root, 'httttha')
+    for resource in catalog['code'].eq(code).execute():
+        if IAgency.providedBy(resource):
+            return resource
+    return None
+
+
+def _procedure(request):
+    procedure = request.params.get('thu-tuc')
+    return procedure if procedure in PROCEDURES else None
+
+
+@view_config(context=IRoot, name='ho-tro-truc-tuyen', permission='view',
+             renderer='httttha:templates/public/choose.pt')
+def choose(context, request):
+    """Bước 1-3: the Cục (searchable with JavaScript), optionally one of
+    its Chi cục, then the procedure."""
+    top = root_agency(context)
+    if top is None:
+        raise HTTPNotFound()
+    cucs = [top] + top.sub_agencies()
+    chosen = agency_by_code(context, request.params.get('co-quan'))
+    cuc = agency_by_code(context, request.params.get('cuc'))
+    if chosen is not None and cuc is None:
+        cuc = chosen if chosen.kind != 'chi_cuc' else chosen.parent_agency
+    if chosen is None or (chosen is not cuc and chosen.parent_agency
+                          is not cuc):
+        chosen = cuc
+    return {'cucs': cucs, 'cuc': cuc, 'chosen': chosen,
+            'subs': cuc.sub_agencies() if cuc is not None and cuc is not top
+            else [],
+            'procedures': [(p, PROCEDURE_TITLES[p]) for p in PROCEDURES]}
+
+
+class ApplicationForm(object):
+    """Bước 4-6: the application of one procedure to one agency."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+        self.limits = limits(request.registry)
+        self.agency = agency_by_code(context, request.params.get('co-quan'))
+        self.procedure = _procedure(request)
+
+    def _form(self, draft, token):
+        store = ensure_scratch(self.context)
+        challenge = None
+        if self.limits.captcha and not draft.human:
+            challenge = captcha_node(store.captchas)
+
+        def file_widget():
+            return CheckedFileWidget(draft.files, self.limits.max_file,
+                                     accept=ACCEPT)
+        schema = application_schema(self.procedure, file_widget, challenge)
+        schema['files'].validator = files_total_validator(
+            self.limits.max_total)
+        schema['files'].description = _(
+            'files-hint', default='pdf, jpg, png, doc, docx, xls or xlsx; '
+            'at most ${file} a file and ${total} in all.',
+            mapping=upload_limits_text(self.limits))
+        schema = schema.bind(request=self.request)
+        return deform.Form(
+            schema, renderer=renderer, formid='application',
+            action=self.request.resource_url(self.context, 'ke-khai', query={
+                'co-quan': self.agency.code, 'thu-tuc': self.procedure}),
+            buttons=(deform.Button('continue', _('Continue')),
+                     deform.Button('cancel', _('Cancel'), type='link',
+                                   value=self.request.resource_url(
+                                       self.context, 'ho-tro-truc-tuyen',
+                                       query={'co-quan': self.agency.code}))))
+
+    def _render(self, form, token, appstruct=colander.null, failure=None,
+                message=None):
+        kw = {'csrf_token': self.request.session.get_csrf_token(),
+              'hidden': (('draft', token),)}
+        store = ensure_scratch(self.context).captchas
+        fresh = ({'token': captcha.new_challenge(store), 'answer': ''}
+                 if 'captcha' in form else None)
+        if failure is not None:
+            if fresh:
+                # a challenge is used once: show a new one
+                failure.field['captcha'].cstruct = fresh
+            html = failure.render(**kw)
+        else:
+            appstruct = dict(appstruct or {})
+            if fresh:
+                appstruct['captcha'] = fresh
+            if appstruct.get('files'):
+                # an empty upload slot is stored as None, rendered as null
+                appstruct['files'] = {k: v or colander.null
+                                      for k, v in appstruct['files'].items()}
+            html = form.render(appstruct, **kw)
+        return {'form': html, 'agency': self.agency,
+                'procedure': self.procedure,
+                'procedure_title': PROCEDURE_TITLES[self.procedure],
+                'form_title': FORM_TITLES[self.procedure],
+                'message': message}
+
+    @view_config(context=IRoot, name='ke-khai', permission='view',
+                 request_method='GET',
+                 renderer='httttha:templates/public/application.pt')
+    def show(self):
+        """The empty form, or the draft's values coming back from the
+        preview (Quay lại)."""
+        if self.agency is None or self.procedure is None:
+            return HTTPFound(self.request.resource_url(
+                self.context, 'ho-tro-truc-tuyen'))
+        token = self.request.params.get('ho-so-tam', '')
+        draft = get_draft(self.context, token)
+        if (draft is None or draft.code is not None
+                or draft.data is None
+                or draft.agency_oid != get_oid(self.agency)
+                or draft.procedure != self.procedure):
+            return self._render(self._form(_Unsaved(), ''), '')
+        appstruct = dict(draft.data)
+        appstruct['declaration'] = True
+        return self._render(self._form(draft, token), token, appstruct)
+
+    @view_config(context=IRoot, name='ke-khai', permission='view',
+                 request_method='POST',
+                 renderer='httttha:templates/public/application.pt')
+    def post(self):
+        """Check the form; keep the draft and go to the preview."""
+        request = self.request
+        if self.agency is None or self.procedure is None:
+            return HTTPFound(request.resource_url(
+                self.context, 'ho-tro-truc-tuyen'))
+        token = request.POST.get('draft', '')
+        draft = get_draft(self.context, token)
+        if (draft is None or draft.code is not None
+                or draft.agency_oid != get_oid(self.agency)
+                or draft.procedure != self.procedure):
+            draft = None
+        if not check_csrf_token(request, raises=False):
+            # the session expired while the citizen was typing: show what
+            # they entered again (files must be chosen again) rather than
+            # an error page
+            return self._again(draft, token)
+        if draft is None:
+            token = new_draft(self.context, request.registry, self.agency,
+                              self.procedure)
+            draft = get_draft(self.context, token)
+        form = self._form(draft, token)
+        try:
+            appstruct = form.validate(request.POST.items())
+        except deform.ValidationFailure as failure:
+            return self._render(form, token, failure=failure)
+        if not may_submit(self.context, request.registry,
+                          request.client_addr):
+            return self._render(form, token, appstruct,
+                                message=THROTTLED)
+        appstruct.pop('captcha', None)
+        appstruct.pop('declaration', None)
+        appstruct['files'] = {slot: _kept(f) for slot, f in
+                              appstruct['files'].items()}
+        draft.data = appstruct
+        draft.human = True
+        return HTTPFound(request.resource_url(self.context, 'xac-nhan',
+                                              token))
+
+    def _again(self, draft, token):
+        unsaved = draft or _Unsaved()
+        form = self._form(_Unsaved(human=unsaved.human), token)
+        try:
+            appstruct = form.validate(self.request.POST.items())
+        except deform.ValidationFailure as failure:
+            return self._render(form, token, failure=failure,
+                                message=EXPIRED)
+        appstruct.pop('captcha', None)
+        return self._render(form, token, appstruct, message=EXPIRED)
+
+
+THROTTLED = _('Too many applications have been sent from your network '
+              'in a short time. Please try again in an hour, or contact '
+              'the agency.')
+EXPIRED = _('Your session expired while you were filling in the form. '
+            'Please check what you entered, choose the attached files '
+            'again and press Continue.')
+
+
+class _Unsaved(object):
+    """A draft that is not stored: the empty form, or a form re-shown
+    after an expired session (its uploads are thrown away)."""
+    code = None
+
+    def __init__(self, human=False):
+        self.human = human
+        self.files = _Discard()
+
+
+class _Discard(dict):
+    def preview_url(self, uid):
+        return None
+
+
+def _kept(info):
+    if not info:
+        return None
+    return {k: info[k] for k in ('uid', 'filename', 'mimetype', 'size')}
+
+
+class Confirmation(object):
+    """Bước 7-8: the preview, the PDF and the result."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+        self.token = request.subpath[0] if request.subpath else ''
+        self.draft = get_draft(context, self.token)
+        if self.draft is None:
+            raise HTTPNotFound()
+        self.agency = find_objectmap(context).object_for(
+            self.draft.agency_oid)
+        if self.agency is None:
+            raise HTTPNotFound()
+
+    @property
+    def dossier(self):
+        if self.draft.code is None:
+            return None
+        return self.agency['ho-so'].get(self.draft.code)
+
+    def _url(self, name):
+        return self.request.resource_url(self.context, name, self.token)
+
+    def _values(self, message=None):
+        draft = self.draft
+        procedure = draft.procedure
+        data = draft.data if self.dossier is None else self.dossier.declared
+        return {
+            'agency': self.agency, 'procedure': procedure,
+            'procedure_title': PROCEDURE_TITLES[procedure],
+            'form_title': FORM_TITLES[procedure],
+            'sections': application_sections(procedure, data),
+            'files': [f['filename'] for f in _file_list(data)],
+            'signer_title': SIGNER_TITLES[procedure],
+            'signer': data['applicant']['full_name'],
+            'declaration': DECLARATION,
+            'pdf_url': self._url('to-khai'),
+            'back_url': self.request.resource_url(
+                self.context, 'ke-khai', query={
+                    'co-quan': self.agency.code, 'thu-tuc': procedure,
+                    'ho-so-tam': self.token}),
+            'message': message, 'today': local_time().date(),
+        }
+
+    @view_config(context=IRoot, name='xac-nhan', permission='view',
+                 request_method='GET',
+                 renderer='httttha:templates/public/preview.pt')
+    def preview(self):
+        if self.draft.code is not None:
+            return HTTPFound(self._url('ket-qua'))
+        if self.draft.data is None:
+            raise HTTPNotFound()
+        return self._values()
+
+    @view_config(context=IRoot, name='xac-nhan', permission='view',
+                 request_method='POST',
+                 renderer='httttha:templates/public/preview.pt')
+    def confirm(self):
+        """The final Tiếp tục: store the dossier (once)."""
+        request = self.request
+        if self.draft.code is not None:
+            return HTTPFound(self._url('ket-qua'))
+        if self.draft.data is None:
+            raise HTTPNotFound()
+        if not check_csrf_token(request, raises=False):
+            return self._values(_('Your session expired. Your application '
+                                  'is kept: press Continue again.'))
+        if not may_submit(self.context, request.registry,
+                          request.client_addr, count=True):
+            return self._values(THROTTLED)
+        submit(request, self.draft, self.agency)
+        return HTTPFound(self._url('ket-qua'))
+
+    @view_config(context=IRoot, name='ket-qua', permission='view',
+                 renderer='httttha:templates/public/result.pt')
+    def result(self):
+        dossier = self.dossier
+        if dossier is None:
+            return HTTPFound(self._url('xac-nhan'))
+        return {'dossier': dossier, 'agency': self.agency,
+                'procedure_title': PROCEDURE_TITLES[dossier.procedure],
+                'pdf_url': self._url('to-khai'),
+                'lookup_url': lookup_url(request=self.request,
+                                         dossier=dossier),
+                'notice': NOTICE}
+
+    @view_config(context=IRoot, name='to-khai', permission='view')
+    def pdf(self):
+        """In tờ khai: the application as a PDF (with its code and a QR
+        code to the lookup page once the dossier exists)."""
+        if self.draft.data is None and self.dossier is None:
+            raise HTTPNotFound()
+        translate = self.request.localizer.translate
+        values = self._values()
+        dossier = self.dossier
+        doc = {
+            'title': translate(values['form_title']),
+            'addressee': self.agency.title,
+            'sections': [
+                (translate(h) if h else None,
+                 [(translate(label), value or '') for label, value in rows])
+                for h, rows in values['sections']],
+            'attachments': values['files'],
+            'place': '',
+            'date': (local_time(dossier.submitted).date() if dossier
+                     else values['today']),
+            'signer_title': translate(values['signer_title']),
+            'signer_name': values['signer'],
+            'code': dossier.code if dossier else None,
+            'lookup_url': (lookup_url(self.request, dossier) if dossier
+                           else None),
+            'notice': translate(NOTICE),
+        }
+        name = 'to-khai-%s.pdf' % (dossier.code if dossier else 'nhap')
+        return Response(application_pdf(doc), content_type='application/pdf',
+                        content_disposition='inline; filename="%s"' % name,
+                        cache_control='no-store')
+
+
+def _file_list(data):
+    files = data.get('files') or {}
+    result = []
+    for value in files.values():
+        if isinstance(value, dict):
+            result.append(value)
+        elif value:
+            result.append({'filename': value})
+    return result
+
+
+@view_config(context=IRoot, name='ma-bao-ve', permission='view')
+def captcha_media(context, request):
+    """The CAPTCHA picture (``<token>.png``) or its sound (``.wav``)."""
+    name = request.subpath[0] if request.subpath else ''
+    token, _dot, kind = name.rpartition('.')
+    store = ensure_scratch(context).captchas
+    if kind == 'png':
+        body, content_type = captcha.image_png(store, token), 'image/png'
+    elif kind == 'wav':
+        body, content_type = captcha.audio_wav(store, token), 'audio/wav'
+    else:
+        body = None
+    if body is None:
+        raise HTTPNotFound()
+    return Response(body, content_type=content_type, cache_control='no-store')

@@ -1,0 +1,76 @@
+"""Life cycles of the dossiers (SPEC "Dossier life cycle" and "Petition
+life cycle").  Transitions carry the permission they need; nothing else
+changes a dossier's state.  Callbacks (mail, deadlines) are added by the
+features that perform the steps."""
+from substanced.workflow import STATE_ATTR, Workflow
+
+from .. import _
+from ..services.roles import APPROVE, ASSIGN, DRAFT, PROCESS
+
+TYPE = 'dossier'
+
+STATE_TITLES = {
+    'submitted': _('Submitted'),
+    'accepted': _('Accepted, awaiting the original papers'),
+    'needs_supplement': _('Needs supplementing'),
+    'resubmitted': _('Supplemented'),
+    'refused': _('Refused'),
+    'originals_received': _('Original papers received'),
+    'in_processing': _('In processing'),
+    'awaiting_assignment': _('Awaiting assignment'),
+    'assigned': _('Assigned'),
+    'awaiting_approval': _('Awaiting approval'),
+    'completed': _('Completed'),
+}
+
+
+def state_of(dossier):
+    """The dossier's state without a registry (used by index views)."""
+    return getattr(dossier, STATE_ATTR, {}).get(TYPE)
+
+
+def _workflow(name, states, transitions):
+    workflow = Workflow('submitted', TYPE, name=name)
+    for state in states:
+        workflow.add_state(state, title=STATE_TITLES[state])
+    for name, from_state, to_state, permission in transitions:
+        workflow.add_transition(name, from_state, to_state,
+                                permission=permission)
+    return workflow
+
+
+#: HTTT01 and HTTT03
+request_workflow = _workflow('request', (
+    'submitted', 'accepted', 'needs_supplement', 'resubmitted', 'refused',
+    'originals_received', 'in_processing', 'completed',
+), (
+    ('accept', 'submitted', 'accepted', PROCESS),
+    ('ask_supplement', 'submitted', 'needs_supplement', PROCESS),
+    ('refuse', 'submitted', 'refused', PROCESS),
+    ('resubmit', 'needs_supplement', 'resubmitted', None),
+    ('accept_resubmitted', 'resubmitted', 'accepted', PROCESS),
+    ('ask_supplement_again', 'resubmitted', 'needs_supplement', PROCESS),
+    ('refuse_resubmitted', 'resubmitted', 'refused', PROCESS),
+    ('receive_originals', 'accepted', 'originals_received', PROCESS),
+    ('originals_mismatch', 'accepted', 'needs_supplement', PROCESS),
+    ('transfer', 'originals_received', 'in_processing', PROCESS),
+    ('return_result', 'in_processing', 'completed', PROCESS),
+    ('return_confirmation', 'originals_received', 'completed', PROCESS),
+))
+
+#: HTTT02
+petition_workflow = _workflow('petition', (
+    'submitted', 'awaiting_assignment', 'assigned', 'awaiting_approval',
+    'completed',
+), (
+    ('classify', 'submitted', 'awaiting_assignment', PROCESS),
+    ('assign', 'awaiting_assignment', 'assigned', ASSIGN),
+    ('propose', 'assigned', 'awaiting_approval', DRAFT),
+    ('send_back', 'awaiting_approval', 'assigned', APPROVE),
+    ('approve', 'awaiting_approval', 'completed', APPROVE),
+))
+
+
+def includeme(config):
+    config.add_workflow(request_workflow, ('Dossier HTTT01', 'Dossier HTTT03'))
+    config.add_workflow(petition_workflow, ('Dossier HTTT02',))

@@ -1,0 +1,229 @@
+"""The submission wizard end to end (A2): agency, procedure, form with an
+attachment, CAPTCHA, preview, back, submit, code."""
+import pytest
+from webtest import Upload
+
+from httttha.services.numbering import is_valid
+from httttha.workflows.dossier import state_of
+
+from ..conftest import open_root
+from .submission import (
+    BA_DINH,
+    CUC_HN,
+    FIRST_SLOT,
+    VALUES,
+    captcha_answer,
+    errors,
+    fields_by_path,
+    fill,
+    open_form,
+    pdf_bytes,
+    png_bytes,
+)
+
+
+def test_choose_agency_without_javascript(app):
+    page = app.get('/ho-tro-truc-tuyen')
+    assert 'Lựa chọn cơ quan THADS cần gửi hỗ trợ' in page.text
+    assert not page.html.select('#procedures')
+    form = page.forms['agency-form']
+    form['cuc'] = CUC_HN
+    page = form.submit()
+    # the Cục itself is chosen, its Chi cục can be picked instead
+    assert page.html.select_one('#chosen-agency').get_text() == \
+        'Cục Thi hành án dân sự thành phố Hà Nội'
+    form = page.forms['agency-form']
+    form['co-quan'] = BA_DINH
+    page = form.submit()
+    assert page.html.select_one('#chosen-agency').get_text() == \
+        'Chi cục Thi hành án dân sự quận Ba Đình'
+    buttons = [a.get_text() for a in page.html.select('#procedures a.button')]
+    assert buttons == ['Gửi hỗ trợ'] * 3
+
+
+@pytest.mark.parametrize('procedure', ['HTTT01', 'HTTT02', 'HTTT03'])
+def test_walk_each_procedure(app, procedure):
+    page = open_form(app, procedure)
+    assert 'Kính gửi' in page.text and 'quận Ba Đình' in page.text
+    assert page.html.select('abbr.req')          # required fields marked
+    form = page.forms['application']
+    slot = 'files.%s.upload' % FIRST_SLOT[procedure]
+    fill(form, VALUES[procedure])
+    fill(form, {slot: Upload('C:\\fakepath\\Bản án.pdf', pdf_bytes(),
+                             'application/pdf'),
+                'captcha.answer': '00000x', 'declaration': True})
+    page = form.submit('continue')
+
+    # a wrong CAPTCHA answer is refused, everything else stays
+    assert 'Mã bảo vệ không đúng' in ' '.join(errors(page))
+    form = page.forms['application']
+    fields = fields_by_path(form)
+    assert fields['applicant.full_name'][0].value == 'Nguyễn Thị Hương'
+    assert fields['content'][0].value == VALUES[procedure]['content']
+    assert 'Bản án.pdf' in page.html.select_one('.kept-file').get_text()
+    fill(form, {'captcha.answer': captcha_answer(app, page)})
+    page = form.submit('continue')
+    assert page.status_int == 302, errors(page)
+    page = page.follow()
+
+    # the preview, rendered as the application
+    assert page.request.path.startswith('/xac-nhan/')
+    paper = page.html.select_one('#application').get_text()
+    assert 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' in paper
+    assert 'Nguyễn Thị Hương' in paper and 'Bản án.pdf' in paper
+    assert 'Kính gửi: Chi cục Thi hành án dân sự quận Ba Đình' in ' '.join(
+        paper.split())
+    pdf = app.get(page.html.select_one('#print')['href'])
+    assert pdf.content_type == 'application/pdf'
+    assert pdf.body.startswith(b'%PDF')
+
+    # back: every value and the file are kept, no CAPTCHA asked again
+    back = page.click(href='ho-so-tam=')
+    form = back.forms['application']
+    fields = fields_by_path(form)
+    assert fields['applicant.phone'][0].value == '0912 345 678'
+    assert fields['applicant.id_date'][0].value == '01/07/2021'
+    assert 'Bản án.pdf' in back.html.select_one('.kept-file').get_text()
+    assert 'captcha.answer' not in fields
+    fill(form, {'applicant.address': '14 phố Đội Cấn, Ba Đình, Hà Nội'})
+    page = form.submit('continue').follow()
+    assert '14 phố Đội Cấn' in page.html.select_one('#application').text
+
+    # nothing is stored before the last Tiếp tục
+    root, closer = open_root(app)
+    assert len(root['thads']['cuc-thads-ha-noi']['chi-cuc-thads-ba-dinh']
+               ['ho-so']) == 0
+    closer()
+
+    result = page.forms[0].submit('confirm').follow()
+    code = result.html.select_one('#code').get_text()
+    assert is_valid(code)
+    assert 'Hoàn thành' in result.text
+
+    # refreshing or sending the confirmation again changes nothing
+    again = app.post(page.request.path, {
+        'csrf_token': page.forms[0]['csrf_token'].value}).follow()
+    assert again.html.select_one('#code').get_text() == code
+
+    root, closer = open_root(app)
+    try:
+        folder = root['thads']['cuc-thads-ha-noi']['chi-cuc-thads-ba-dinh'][
+            'ho-so']
+        assert list(folder.keys()) == [code]
+        dossier = folder[code]
+        assert dossier.procedure == procedure
+        assert state_of(dossier) == 'submitted'
+        assert dossier.channel == 'online'
+        assert dossier.applicant['full_name'] == 'Nguyễn Thị Hương'
+        assert dossier.timeline[0]['action'] == 'submitted'
+        (slot, attachment), = dossier.attachments()
+        assert slot == FIRST_SLOT[procedure]
+        assert attachment.__name__ == 'Bản án.pdf'
+        with attachment.blob.open() as f:
+            assert f.read() == pdf_bytes()
+    finally:
+        closer()
+
+
+def test_bad_files_are_refused_and_the_form_kept(app):
+    page = open_form(app, 'HTTT01', agency=CUC_HN)
+    form = page.forms['application']
+    fill(form, VALUES['HTTT01'])
+    fill(form, {
+        'files.judgment.upload': Upload('ban-an.pdf', b'just some text',
+                                        'application/pdf'),
+        'files.other_1.upload': Upload('lon.pdf', pdf_bytes(
+            pad=11 * 1024 * 1024), 'application/pdf'),
+        'files.other_2.upload': Upload('anh.png', png_bytes(), 'image/png'),
+        'declaration': True,
+    })
+    fill(form, {'captcha.answer': captcha_answer(app, page)})
+    page = form.submit('continue')
+    messages = ' '.join(errors(page))
+    assert 'Nội dung tệp ban-an.pdf không khớp' in messages
+    assert 'lon.pdf' in messages and '10 MB' in messages
+    fields = fields_by_path(page.forms['application'])
+    assert fields['debtor.name'][0].value == 'Trần Văn Bình'
+    assert fields['declaration'][0].checked
+    kept = [p.get_text() for p in page.html.select('.kept-file')]
+    assert len(kept) == 1 and 'anh.png' in kept[0]
+
+
+def test_validation_messages_are_vietnamese(app):
+    page = open_form(app, 'HTTT01')
+    form = page.forms['application']
+    fill(form, VALUES['HTTT01'])
+    fill(form, {'applicant.id_type': 'cmnd',         # 12 digits given
+                'applicant.phone': '12345',
+                'applicant.email': 'not-an-address',
+                'judgment.date': '01/01/2999',
+                'debtor.name': '',
+                'captcha.answer': captcha_answer(app, page)})
+    page = form.submit('continue')
+    messages = errors(page)
+    assert 'Số chứng minh nhân dân (CMND) gồm 9 chữ số.' in messages
+    assert any('số điện thoại' in m for m in messages)
+    assert 'Địa chỉ thư điện tử không hợp lệ.' in messages
+    assert 'Ngày không được sau ngày hôm nay.' in messages
+    assert 'Bắt buộc' in ' '.join(messages)
+    assert 'Vui lòng đánh dấu vào ô cam đoan để tiếp tục.' in messages
+    assert fields_by_path(page.forms['application'])[
+        'applicant.full_name'][0].value == 'Nguyễn Thị Hương'
+
+
+def test_organisation_needs_representative(app):
+    page = open_form(app, 'HTTT02')
+    form = page.forms['application']
+    fill(form, VALUES['HTTT02'])
+    fill(form, {'applicant.kind': 'organisation',
+                'applicant.full_name': 'Công ty TNHH Minh Anh',
+                'declaration': True,
+                'captcha.answer': captcha_answer(app, page)})
+    page = form.submit('continue')
+    assert any('người đại diện' in m for m in errors(page))
+
+
+def test_decision_not_before_judgment(app):
+    page = open_form(app, 'HTTT03')
+    form = page.forms['application']
+    fill(form, VALUES['HTTT03'])
+    fill(form, {'decision.date': '01/01/2024', 'declaration': True,
+                'captcha.answer': captcha_answer(app, page)})
+    page = form.submit('continue')
+    assert any('trước ngày của bản án' in m for m in errors(page))
+
+
+def test_captcha_media(app):
+    page = open_form(app, 'HTTT01')
+    image = app.get(page.html.select_one('.captcha img')['src'])
+    assert image.content_type == 'image/png'
+    assert image.body.startswith(b'\x89PNG')
+    sound = app.get(page.html.find('a', string='Nghe mã bảo vệ')['href'])
+    assert sound.body[:4] == b'RIFF'
+    app.get('/ma-bao-ve/nope.png', status=404)
+
+
+def test_submissions_are_throttled(app_factory):
+    app = app_factory(**{'httttha.submit_limit': '1',
+                         'httttha.captcha': 'false'})
+
+    def send():
+        page = open_form(app, 'HTTT02')
+        form = page.forms['application']
+        fill(form, VALUES['HTTT02'])
+        fill(form, {'declaration': True})
+        return form.submit('continue')
+
+    preview = send().follow()
+    preview.forms[0].submit('confirm').follow()
+    page = send()
+    assert 'Quá nhiều hồ sơ' in page.html.select_one('.flash').get_text()
+    assert fields_by_path(page.forms['application'])[
+        'content'][0].value == VALUES['HTTT02']['content']
+
+
+def test_unknown_draft_and_agency(app):
+    app.get('/xac-nhan/0000000000-nothing', status=404)
+    app.get('/ket-qua/zzz', status=404)
+    page = app.get('/ke-khai', params={'co-quan': 'nope', 'thu-tuc': 'HTTT01'})
+    assert page.location.endswith('/ho-tro-truc-tuyen')
