@@ -59,6 +59,7 @@ setup(
         'console_scripts': [
             'httttha-load-agencies = httttha.scripts.load_agencies:main',
             'httttha-demo-data = httttha.scripts.demo_data:main',
+            'httttha-send-mail = httttha.scripts.send_mail:main',
         ],
     },
 )

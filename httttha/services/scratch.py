@@ -7,6 +7,7 @@ fixed-width hex second at which the entry expires: sweeping is then a range
 scan of the oldest keys, never a walk of the whole tree, and the random
 rest of a key keeps it unguessable.
 """
+import itertools
 import secrets
 import time
 
@@ -56,8 +57,10 @@ def sweep(store, now=None, limit=100):
     """Remove up to ``limit`` expired entries of ``store``; return how many.
     Bounded so that no request pays for a long backlog."""
     now = time.time() if now is None else now
-    stale = list(store.keys(max='%010x' % int(now), excludemax=False))
-    stale = stale[:limit]
+    # every key expiring at second <= now sorts below the next second's
+    # bare prefix ('xxxxxxxxxx-...' > 'xxxxxxxxxx')
+    stale = list(itertools.islice(
+        store.keys(max='%010x' % (int(now) + 1)), limit))
     for key in stale:
         del store[key]
     return len(stale)

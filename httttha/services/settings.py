@@ -21,11 +21,13 @@ ENVIRONMENT = {
     'HTTTHA_SMTP_PASSWORD': 'mail.password',
     'HTTTHA_SMTP_TLS': 'mail.tls',
     'HTTTHA_MAIL_SENDER': 'mail.default_sender',
+    'HTTTHA_MAIL_QUEUE': 'mail.queue_path',
 }
 
 #: must be present when settings come from the environment
 REQUIRED = ('HTTTHA_ZODB_URI', 'HTTTHA_AUDIT_URI', 'HTTTHA_SECRET',
-            'HTTTHA_ADMIN_PASSWORD', 'HTTTHA_SMTP_HOST', 'HTTTHA_MAIL_SENDER')
+            'HTTTHA_ADMIN_PASSWORD', 'HTTTHA_SMTP_HOST', 'HTTTHA_MAIL_SENDER',
+            'HTTTHA_MAIL_QUEUE')
 
 DEFAULTS = {
     'pyramid.default_locale_name': 'vi',

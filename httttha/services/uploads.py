@@ -10,9 +10,8 @@ import unicodedata
 import zipfile
 
 import magic
-from translationstring import TranslationStringFactory
 
-_ = TranslationStringFactory('httttha')
+from .. import _
 
 #: extension -> MIME types libmagic may report for a genuine file of that
 #: kind.  The first one is the canonical type, returned by check_upload and

@@ -1,6 +1,10 @@
 """The submission wizard end to end (A2): agency, procedure, form with an
 attachment, CAPTCHA, preview, back, submit, code."""
+import io
+import unicodedata
+
 import pytest
+from pypdf import PdfReader
 from webtest import Upload
 
 from httttha.services.numbering import is_valid
@@ -20,6 +24,12 @@ from .submission import (
     pdf_bytes,
     png_bytes,
 )
+
+
+def pdf_text(body):
+    text = ' '.join(page.extract_text() for page in PdfReader(
+        io.BytesIO(body)).pages)
+    return ' '.join(unicodedata.normalize('NFC', text).split())
 
 
 def test_choose_agency_without_javascript(app):
@@ -99,6 +109,12 @@ def test_walk_each_procedure(app, procedure):
     code = result.html.select_one('#code').get_text()
     assert is_valid(code)
     assert 'Hoàn thành' in result.text
+
+    # the application PDF now carries the code (and a QR code)
+    text = pdf_text(app.get(result.html.select_one('#print')['href']).body)
+    assert 'Nguyễn Thị Hương' in text and code in text
+    assert 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' in text
+    assert 'chưa phải là căn cứ để thụ lý thi hành án' in text
 
     # refreshing or sending the confirmation again changes nothing
     again = app.post(page.request.path, {
@@ -227,3 +243,11 @@ def test_unknown_draft_and_agency(app):
     app.get('/ket-qua/zzz', status=404)
     page = app.get('/ke-khai', params={'co-quan': 'nope', 'thu-tuc': 'HTTT01'})
     assert page.location.endswith('/ho-tro-truc-tuyen')
+
+
+def test_agency_page_preselects_the_agency(app):
+    page = app.get('/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh/')
+    page = page.click(linkid='submit-here')
+    assert page.html.select_one('#chosen-agency').get_text() == \
+        'Chi cục Thi hành án dân sự quận Ba Đình'
+    assert 'Kê khai thông tin và gửi yêu cầu' in app.get('/').text

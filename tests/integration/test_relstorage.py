@@ -33,6 +33,7 @@ def production_environ(postgresql, blob_cache):
         'HTTTHA_ADMIN_PASSWORD': ADMIN_PASSWORD,
         'HTTTHA_SMTP_HOST': '127.0.0.1',
         'HTTTHA_MAIL_SENDER': 'hotro@example.invalid',
+        'HTTTHA_MAIL_QUEUE': blob_cache + '/mail',
     }
 
 

@@ -1,0 +1,149 @@
+"""httttha-send-mail <ini> [--once] [--interval SECONDS]: deliver the mail
+queue (``mail.queue_path``) through the SMTP server of the ``mail.*``
+settings.  A message the server does not take stays queued and is tried
+again on the next round."""
+import argparse
+import logging
+import os
+import smtplib
+import sys
+import time
+
+from pyramid.paster import get_appsettings, setup_logging
+from pyramid_mailer.mailer import Mailer
+from repoze.sendmail.maildir import Maildir
+from repoze.sendmail.queue import QueueProcessor
+
+from ..services.settings import MissingSetting, prepare_settings
+
+log = logging.getLogger('httttha.mail')
+
+NO_QUEUE = ('Chưa cấu hình hàng đợi thư (mail.queue_path): thư được gửi '
+            'thẳng qua SMTP, không có hàng đợi nào để gửi.')
+
+
+class NoQueue(ValueError):
+    """``mail.queue_path`` is not set."""
+
+
+class _Queue(Maildir):
+    """The queue without the dot files the processor leaves beside the
+    messages (``.sending-*``, ``.rejected-*``): repoze.sendmail 4.5 lists
+    them as messages, which would send a message twice and retry a
+    rejected one for ever."""
+
+    def __iter__(self):
+        return iter([name for name in Maildir.__iter__(self)
+                     if not os.path.basename(name).startswith('.')])
+
+
+class _Attempt(object):
+    """The SMTP mailer, remembering how the last sending went."""
+
+    def __init__(self, mailer):
+        self.mailer = mailer
+        self.sent = False
+        self.error = None
+
+    def send(self, fromaddr, toaddrs, message):
+        try:
+            self.mailer.send(fromaddr, toaddrs, message)
+            self.sent = True
+        except smtplib.SMTPRecipientsRefused as e:
+            self.error = e
+            codes = [code for code, _msg in e.recipients.values()]
+            if codes and all(500 <= code <= 599 for code in codes):
+                # every address refused for good: a permanent error for
+                # the processor (it only knows SMTPResponseException)
+                code, msg = list(e.recipients.values())[0]
+                raise smtplib.SMTPResponseException(code, msg)
+            raise
+        except BaseException as e:
+            self.error = e
+            raise
+
+
+class Processor(QueueProcessor):
+    """repoze.sendmail's processor logging to ``httttha.mail``, which tries
+    a failed message again on the next round (repoze.sendmail leaves its
+    ``.sending-`` claim after a failure and skips the message for three
+    hours)."""
+    log = log
+
+    def __init__(self, mailer, queue_path):
+        QueueProcessor.__init__(self, _Attempt(mailer), queue_path,
+                                Maildir=_Queue)
+        self.sent = 0
+
+    def _send_message(self, filename):
+        attempt = self.mailer
+        attempt.sent, attempt.error = False, None
+        QueueProcessor._send_message(self, filename)
+        self.sent += attempt.sent
+        error = attempt.error
+        if error is None:
+            return
+        head, tail = os.path.split(filename)
+        try:
+            # the claim is ours: the processor made it before sending
+            os.remove(os.path.join(head, '.sending-' + tail))
+        except FileNotFoundError:
+            pass
+        if not isinstance(error, Exception):    # Ctrl-C, SystemExit
+            raise error
+
+
+def deliver(settings):
+    """Send every queued message once; return how many were sent."""
+    queue_path = settings.get('mail.queue_path')
+    if not queue_path:
+        raise NoQueue(NO_QUEUE)
+    smtp_mailer = Mailer.from_settings(settings, 'mail.').smtp_mailer
+    processor = Processor(smtp_mailer, queue_path)
+    processor.send_messages()
+    return processor.sent
+
+
+def run(settings, interval):
+    """Deliver the queue every ``interval`` seconds until interrupted; a
+    failing round is logged and the next one tries again."""
+    while True:
+        try:
+            deliver(settings)
+        except NoQueue:
+            raise
+        except Exception:
+            log.exception('Lỗi khi gửi hàng đợi thư, sẽ thử lại sau %s giây.',
+                          interval)
+        time.sleep(interval)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog='httttha-send-mail', description=__doc__.split('\n')[0])
+    parser.add_argument('config_uri')
+    parser.add_argument('--once', action='store_true',
+                        help='gửi hàng đợi một lần rồi thoát')
+    parser.add_argument('--interval', type=float, default=30,
+                        help='số giây giữa hai lượt gửi (mặc định 30)')
+    args = parser.parse_args(argv)
+    if args.interval <= 0:
+        parser.error('--interval phải lớn hơn 0')
+    setup_logging(args.config_uri)
+    try:
+        settings = prepare_settings(get_appsettings(args.config_uri))
+        if args.once:
+            sent = deliver(settings)
+            print('Đã gửi %d thư.' % sent)
+        else:
+            run(settings, args.interval)
+    except (NoQueue, MissingSetting) as e:
+        print('Lỗi: %s' % e, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == '__main__':  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,331 @@
+"""Many citizens submitting to one agency at the same moment: twenty
+threads, each its own browser-like client (cookies, no JavaScript),
+against the real application under waitress on loopback.  Every dossier
+must be stored once, with its own code, and be findable in the catalog:
+ZODB conflicts are retried (pyramid_retry), never shown to a citizen and
+never lose or duplicate a dossier."""
+import http.cookiejar
+import os
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+from bs4 import BeautifulSoup
+from pyramid_retry import IBeforeRetry
+
+from httttha import main
+from httttha.services.numbering import is_valid
+from httttha.workflows.dossier import state_of
+
+from ..browser.conftest import _wait_for_port
+from ..conftest import close_app, make_settings
+from ..functional.submission import BA_DINH, VALUES
+
+CLIENTS = 20
+PROCEDURE = 'HTTT02'
+OVERRIDES = {
+    # CAPTCHA off: allowed for automated tests only (a warning is logged)
+    'httttha.captcha': 'false',
+    # every client comes from 127.0.0.1
+    'httttha.submit_limit': '1000',
+    'retry.attempts': '10',
+}
+#: bounds every wait, so that a deadlock fails the test instead of hanging
+TIMEOUT = 20
+
+
+class LiveServer(object):
+    def __init__(self, url, wsgi, directory):
+        self.url = url
+        self.wsgi = wsgi
+        self.directory = directory
+        self.retries = []          # (exception class name, path) per retry
+        self.lock = threading.Lock()
+
+    def before_retry(self, event):
+        with self.lock:
+            self.retries.append((type(event.exception).__name__,
+                                 event.request.path))
+
+
+@pytest.fixture
+def live_server(template_db, tmp_path):
+    """The app under waitress (8 threads) on a fresh copy of the template
+    database, with the overrides above."""
+    from waitress.server import create_server
+    directory = str(tmp_path / 'db')
+    shutil.copytree(template_db, directory)
+    for name in os.listdir(directory):
+        if name.endswith(('.lock', '.tmp')):
+            os.remove(os.path.join(directory, name))
+    wsgi = main({}, **make_settings(directory, **OVERRIDES))
+    server = create_server(wsgi, host='127.0.0.1', port=0, threads=8)
+    port = int(server.effective_port)
+    live = LiveServer('http://127.0.0.1:%d' % port, wsgi, directory)
+    # count the retries pyramid_retry makes (a conflict each)
+    wsgi.registry.registerHandler(live.before_retry, (IBeforeRetry,))
+    thread = threading.Thread(target=server.run, name='waitress',
+                              daemon=True)
+    thread.start()
+    try:
+        _wait_for_port('127.0.0.1', port)
+        yield live
+    finally:
+        server.close()
+        thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
+        close_app(wsgi)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Hand 3xx responses back as they are, to read their Location."""
+
+    def _keep(self, req, fp, code, msg, headers):
+        return fp
+
+    http_error_301 = http_error_302 = http_error_303 = _keep
+    http_error_307 = http_error_308 = _keep
+
+
+class Client(object):
+    """A cookie-keeping HTTP client that does not follow redirects."""
+
+    def __init__(self, base):
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect())
+        self.statuses = []
+
+    def request(self, path, data=None, headers=None):
+        """(status, headers, body text); error statuses are returned,
+        not raised."""
+        url = urllib.parse.urljoin(self.base, path)
+        req = urllib.request.Request(url, data=data, headers=headers or {})
+        try:
+            response = self.opener.open(req, timeout=TIMEOUT)
+        except urllib.error.HTTPError as e:
+            response = e
+        with response:
+            status = response.status if hasattr(response, 'status') \
+                else response.code
+            body = response.read().decode('utf-8', 'replace')
+            headers = response.headers
+        self.statuses.append((status, path))
+        return status, headers, body
+
+    def get(self, path):
+        return self.request(path)
+
+    def post(self, path, enctype, fields):
+        """POST ``fields`` ((name, value, is_file) in order) encoded the
+        way a browser does for the form's ``enctype``."""
+        if enctype == 'multipart/form-data':
+            body, content_type = multipart(fields)
+        else:
+            body = urllib.parse.urlencode(
+                [(name, value) for name, value, _f in fields]).encode('ascii')
+            content_type = enctype
+        return self.request(path, body, {'Content-Type': content_type})
+
+
+def multipart(fields):
+    boundary = '----httttha%s' % uuid.uuid4().hex
+    parts = []
+    for name, value, is_file in fields:
+        if is_file:
+            # a file input left empty: browsers send an empty part
+            # with an empty file name
+            head = ('Content-Disposition: form-data; name="%s"; '
+                    'filename=""\r\nContent-Type: application/octet-stream'
+                    % name)
+        else:
+            head = 'Content-Disposition: form-data; name="%s"' % name
+        parts.append(('--%s\r\n%s\r\n\r\n' % (boundary, head)).encode('utf-8')
+                     + value.encode('utf-8') + b'\r\n')
+    body = b''.join(parts) + ('--%s--\r\n' % boundary).encode('ascii')
+    return body, 'multipart/form-data; boundary=%s' % boundary
+
+
+def form_fields(html, selector, values, button):
+    """The fields a browser would send from the form ``selector``: every
+    control in document order, filled from ``values`` (paths such as
+    ``applicant.full_name``, as in tests/functional/submission.py's
+    ``fields_by_path``; a ``True`` value ticks a checkbox), with the
+    pressed ``button``.  Returns (action, enctype,
+    [(name, value, is_file)])."""
+    form = BeautifulSoup(html, 'html.parser').select_one(selector)
+    assert form is not None, html[:2000]
+    stack, fields, seen = [], [], set()
+    for el in form.find_all(['input', 'select', 'textarea', 'button']):
+        name = el.get('name')
+        kind = (el.get('type') or '').lower()
+        if not name or el.has_attr('disabled'):
+            continue
+        if name in ('__start__', '__end__'):
+            fields.append((name, el.get('value', ''), False))
+            if name == '__start__':
+                stack.append(tuple(el['value'].split(':')))
+            else:
+                stack.pop()
+            continue
+        path = [n for n, k in stack if k != 'rename']
+        path.append(stack[-1][0] if stack and stack[-1][1] == 'rename'
+                    else name)
+        path = '.'.join(path)
+        seen.add(path)
+        wanted = values.get(path)
+        if el.name == 'button' or kind in ('submit', 'button', 'image',
+                                           'reset'):
+            if name == button:
+                fields.append((name, el.get('value', ''), False))
+        elif kind == 'file':
+            fields.append((name, '', True))
+        elif kind in ('radio', 'checkbox'):
+            value = el.get('value', 'on')
+            if wanted is None:
+                checked = el.has_attr('checked')
+            elif wanted is True or wanted is False:
+                checked = wanted
+            else:
+                checked = value == wanted
+            if checked:
+                fields.append((name, value, False))
+        elif el.name == 'select':
+            options = el.find_all('option')
+            chosen = [o.get('value', o.get_text()) for o in options
+                      if o.has_attr('selected')] or \
+                [o.get('value', o.get_text()) for o in options[:1]]
+            value = wanted if wanted is not None else \
+                (chosen[0] if chosen else '')
+            assert wanted is None or wanted in [
+                o.get('value', o.get_text()) for o in options], path
+            fields.append((name, value, False))
+        elif el.name == 'textarea':
+            fields.append((name, wanted if wanted is not None
+                           else el.get_text(), False))
+        elif name == '_charset_':
+            fields.append((name, 'UTF-8', False))
+        else:
+            fields.append((name, wanted if wanted is not None
+                           else el.get('value', ''), False))
+    missing = set(values) - seen
+    assert not missing, 'no such field: %s' % sorted(missing)
+    return (form.get('action'),
+            form.get('enctype', 'application/x-www-form-urlencoded'), fields)
+
+
+def location_path(headers):
+    location = headers['Location']
+    parsed = urllib.parse.urlsplit(location)
+    return parsed.path + ('?' + parsed.query if parsed.query else '')
+
+
+def citizen(server, barrier, number, results):
+    """One citizen: open the form, then (with all the others at once)
+    send it, then (again all at once) confirm; read the code."""
+    client = Client(server.url)
+    results[number] = {'client': client}
+    try:
+        status, _h, html = client.get(
+            '/ke-khai?co-quan=%s&thu-tuc=%s' % (BA_DINH, PROCEDURE))
+        assert status == 200, status
+        values = dict(VALUES[PROCEDURE], declaration=True)
+        # a different applicant each, as it would be
+        values['applicant.full_name'] = 'Nguyễn Thị Hương %d' % number
+        values['applicant.id_number'] = '0011800%05d' % number
+        form = form_fields(html, 'form#application', values, 'continue')
+        barrier.wait(TIMEOUT)
+
+        status, headers, body = client.post(*form)
+        assert status == 302, (status, _errors(body))
+        preview = location_path(headers)
+        assert preview.startswith('/xac-nhan/'), preview
+        token = preview.rsplit('/', 1)[1]
+        results[number]['token'] = token
+        status, _h, html = client.get(preview)
+        assert status == 200, status
+        form = form_fields(html, 'form:has(#confirm)', {}, 'confirm')
+        assert urllib.parse.urlsplit(form[0]).path == preview, form[0]
+        barrier.wait(TIMEOUT)
+
+        status, headers, body = client.post(*form)
+        assert status == 302, (status, body[:2000])
+        result = location_path(headers)
+        assert result == '/ket-qua/%s' % token, result
+        status, _h, html = client.get(result)
+        assert status == 200, status
+        code = BeautifulSoup(html, 'html.parser').select_one('#code')
+        results[number]['code'] = code.get_text().strip()
+    except BaseException as e:
+        results[number]['error'] = e
+        barrier.abort()       # the others must not wait for this one
+
+
+def _errors(body):
+    soup = BeautifulSoup(body, 'html.parser')
+    return [p.get_text().strip() for p in soup.select('.error-msg')] or \
+        body[:2000]
+
+
+def test_concurrent_submissions_to_one_agency(live_server):
+    barrier = threading.Barrier(CLIENTS)
+    results = {}
+    threads = [threading.Thread(target=citizen, name='citizen-%d' % n,
+                                args=(live_server, barrier, n, results),
+                                daemon=True)
+               for n in range(CLIENTS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT + 10)
+    elapsed = time.monotonic() - started
+    assert not any(t.is_alive() for t in threads), 'a client hangs'
+
+    statuses = [s for r in results.values() for s in r['client'].statuses]
+    assert not [s for s in statuses if s[0] >= 500], statuses
+    failed = {n: repr(r['error']) for n, r in results.items()
+              if 'error' in r and not isinstance(
+                  r['error'], threading.BrokenBarrierError)}
+    assert not failed, failed
+    codes = [r.get('code') for r in results.values()]
+    assert len(codes) == CLIENTS and all(codes), results
+    assert len(set(codes)) == CLIENTS, codes
+    assert all(is_valid(code) for code in codes), codes
+    print('\n%d submissions in %.1f s; %d retries: %s' % (
+        CLIENTS, elapsed, len(live_server.retries),
+        sorted(set(live_server.retries))))
+
+    # the database: exactly these dossiers, submitted, all in the catalog
+    from pyramid.scripting import prepare
+    from substanced.db import root_factory
+    from substanced.util import find_catalog
+    env = prepare(registry=live_server.wsgi.registry)
+    try:
+        root = root_factory(env['request'])
+        folder = root['thads']['cuc-thads-ha-noi']['chi-cuc-thads-ba-dinh'][
+            'ho-so']
+        assert sorted(folder.keys()) == sorted(codes)
+        catalog = find_catalog(root, 'httttha')
+        names = set()
+        for code in codes:
+            dossier = folder[code]
+            assert state_of(dossier) == 'submitted'
+            assert dossier.procedure == PROCEDURE
+            assert [e['action'] for e in dossier.timeline] == ['submitted']
+            names.add(dossier.applicant['full_name'])
+            found = list(catalog['code'].eq(code).execute())
+            assert found == [dossier], code
+        assert len(names) == CLIENTS      # each draft became its own dossier
+    finally:
+        env['closer']()
+
+    # one receipt each, none doubled by a retried transaction
+    queued = os.listdir(os.path.join(live_server.directory, 'mail', 'new'))
+    assert len(queued) == CLIENTS
