@@ -32,6 +32,7 @@ def main(global_config, **settings):
     config.add_translation_dirs('httttha:locale/')
     _security(config, settings)
     config.include('.content')
+    config.include('.catalog')
     config.include('.workflows')
     config.include('.services')
     config.include('.views')

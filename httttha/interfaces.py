@@ -18,6 +18,10 @@ class IDossier(Interface):
     """An online request (HTTT01, HTTT02 or HTTT03)."""
 
 
+class IAttachment(Interface):
+    """A file attached to a dossier."""
+
+
 class IDepartmentFolder(IAgencyContainer):
     """The departments of one agency (phong-ban)."""
 

@@ -11,6 +11,7 @@ from substanced.catalog import (
 )
 from unidecode import unidecode
 
+from ..interfaces import IAttachment, IDossier
 from ..workflows.dossier import state_of
 
 
@@ -33,7 +34,12 @@ class HttthaIndexes(object):
     state = Field()
     channel = Field()
     submitted = Field()       # seconds since the epoch (UTC)
-    applicant = Text()        # folded name, phone, e-mail and ID number
+    # folded words of the applicant's name, phone and e-mail.  A Keyword
+    # index, not Text: every submission brings new words (a phone number),
+    # and a Text index's lexicon hands out word ids from one counter, so
+    # concurrent submissions would always conflict.  The ID number is
+    # never indexed in clear (see id_hash).
+    applicant = Keyword()
     id_hash = Field()
 
 
@@ -54,6 +60,10 @@ class HttthaIndexViews(object):
 
     @indexview()
     def title_folded(self, default):
+        if getattr(self.resource, 'is_dossier', False):
+            # dossiers are found by code and applicant; a Text index fed a
+            # new code with every submission would make them conflict
+            return default
         parts = [getattr(self.resource, attr, '') or '' for attr in
                  ('title', 'full_name', 'short_name', '__name__')]
         text = ' '.join(p for p in parts if isinstance(p, str))
@@ -102,9 +112,33 @@ class HttthaIndexViews(object):
     def applicant(self, default):
         if not getattr(self.resource, 'is_dossier', False):
             return default
-        a = self.resource.applicant
-        parts = [a.get(k) or '' for k in (
-            'full_name', 'representative', 'phone', 'email', 'id_number')]
-        # phone numbers are found with or without their spaces and dots
-        parts.append(''.join(ch for ch in a.get('phone', '') if ch.isdigit()))
-        return fold(' '.join(parts)) or default
+        return applicant_words(self.resource.applicant) or default
+
+
+def not_in_system_text(resource, default):
+    """Dossiers and their attachments stay out of the system catalog's
+    text index (SDI filter box): its lexicon would get new words (the
+    code, file names) with every submission, which makes concurrent
+    submissions conflict.  Staff find dossiers through the code and
+    applicant indexes."""
+    return default
+
+
+def applicant_words(applicant):
+    """The folded words under which a dossier is found by its applicant:
+    name and representative words, the phone's digits, the e-mail."""
+    words = set(fold(' '.join(
+        applicant.get(k) or '' for k in ('full_name', 'representative')
+    )).split())
+    phone = ''.join(ch for ch in applicant.get('phone') or '' if ch.isdigit())
+    if phone:
+        words.add(phone)
+    if applicant.get('email'):
+        words.add(fold(applicant['email']))
+    return sorted(words)
+
+
+def includeme(config):
+    for iface in (IDossier, IAttachment):
+        config.add_indexview(not_in_system_text, catalog_name='system',
+                             index_name='text', context=iface)

@@ -5,6 +5,7 @@ again on the next round."""
 import argparse
 import logging
 import os
+import re
 import smtplib
 import sys
 import time
@@ -37,6 +38,46 @@ class _Queue(Maildir):
                      if not os.path.basename(name).startswith('.')])
 
 
+class _CRLF(object):
+    """repoze.sendmail 4.5 sends bytes with bare LF line ends, which SMTP
+    forbids (strict servers answer 500 and the message is discarded);
+    smtplib converts str but not bytes."""
+
+    def sendmail(self, from_addr, to_addrs, msg, *args, **kw):
+        if isinstance(msg, bytes):
+            msg = re.sub(rb'(?<!\r)\n', b'\r\n', msg)
+        return super(_CRLF, self).sendmail(from_addr, to_addrs, msg,
+                                           *args, **kw)
+
+
+class _SMTP(_CRLF, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_CRLF, smtplib.SMTP_SSL):
+    pass
+
+
+def smtp_mailer(settings):
+    """The SMTP mailer of the ``mail.*`` settings, sending CRLF."""
+    mailer = Mailer.from_settings(settings, 'mail.').smtp_mailer
+    mailer.smtp = _SMTP_SSL if issubclass(mailer.smtp, smtplib.SMTP_SSL) \
+        else _SMTP
+    mailer.smtp_ssl = _SMTP_SSL
+    return mailer
+
+
+def _keep_charsets(message):
+    """Mark each part with the charset of its Content-Type.  A message read
+    back from the queue has none, and repoze.sendmail then relabels an
+    encoded utf-8 part as us-ascii (repoze.sendmail issue #41)."""
+    for part in message.walk():
+        if not part.is_multipart() and part.get_charset() is None:
+            charset = part.get_content_charset()
+            if charset:
+                part.set_charset(charset)
+
+
 class _Attempt(object):
     """The SMTP mailer, remembering how the last sending went."""
 
@@ -47,6 +88,7 @@ class _Attempt(object):
 
     def send(self, fromaddr, toaddrs, message):
         try:
+            _keep_charsets(message)
             self.mailer.send(fromaddr, toaddrs, message)
             self.sent = True
         except smtplib.SMTPRecipientsRefused as e:
@@ -98,8 +140,7 @@ def deliver(settings):
     queue_path = settings.get('mail.queue_path')
     if not queue_path:
         raise NoQueue(NO_QUEUE)
-    smtp_mailer = Mailer.from_settings(settings, 'mail.').smtp_mailer
-    processor = Processor(smtp_mailer, queue_path)
+    processor = Processor(smtp_mailer(settings), queue_path)
     processor.send_messages()
     return processor.sent
 
@@ -119,6 +160,7 @@ def run(settings, interval):
 
 
 def main(argv=None):
+    """The console script; returns the exit code."""
     parser = argparse.ArgumentParser(
         prog='httttha-send-mail', description=__doc__.split('\n')[0])
     parser.add_argument('config_uri')

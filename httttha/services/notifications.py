@@ -7,6 +7,7 @@ still only after the commit."""
 from pyramid.renderers import render
 from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
+from repoze.sendmail.maildir import Maildir
 
 from .. import _
 from ..content.dossier import VN
@@ -57,3 +58,7 @@ def submission_receipt(request, dossier, agency):
 
 def includeme(config):
     config.include('pyramid_mailer')
+    queue = config.registry.settings.get('mail.queue_path')
+    if queue:
+        # made once at start: concurrent first sends would race to make it
+        Maildir(queue, create=True)

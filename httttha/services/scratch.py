@@ -69,15 +69,23 @@ def sweep(store, now=None, limit=100):
 def hit(counters, bucket, client, limit, window, now=None, count=True):
     """Whether ``client`` is under ``limit`` attempts at ``bucket`` in the
     current fixed window of ``window`` seconds; with ``count`` the attempt
-    is counted (only when allowed)."""
+    is counted (only when allowed).
+
+    Each counted attempt is an entry of its own (value 1) under a random
+    key: concurrent attempts from one address (one NAT, one proxy) insert
+    different keys, which the BTree merges, where incrementing one shared
+    entry made every pair of them conflict.  Attempts in flight at the
+    same moment may therefore exceed ``limit`` by their number."""
     now = time.time() if now is None else now
     end = (int(now) // window + 1) * window
-    key = '%010x-%s-%s' % (end, bucket, client)
-    attempts = counters.get(key, 0)
+    prefix = '%010x-%s-%s-' % (end, bucket, client)
+    # the random part is hex, below '~'; at most ``limit`` keys are read
+    attempts = sum(1 for _key in itertools.islice(
+        counters.keys(min=prefix, max=prefix + '~'), limit))
     if attempts >= limit:
         return False
     if count:
-        counters[key] = attempts + 1
+        counters[prefix + secrets.token_hex(8)] = 1
     return True
 
 

@@ -5,8 +5,10 @@ import secrets
 from pyramid.settings import asbool
 from substanced.util import get_oid
 from substanced.workflow import get_workflow
+from zope.interface import alsoProvides
 
 from ..content.dossier import CONTENT_TYPES, id_hash
+from ..interfaces import IAttachment
 from ..workflows.dossier import TYPE as WORKFLOW
 from . import notifications
 from .numbering import issue_code
@@ -114,6 +116,7 @@ def _attach(registry, dossier, draft, slot, info):
         attachment = registry.content.create(
             'File', stream=stream, mimetype=info['mimetype'],
             title=info['filename'])
+    alsoProvides(attachment, IAttachment)
     attachment.is_attachment = True
     attachment.slot = slot
     name = base = clean_filename(info['filename'])

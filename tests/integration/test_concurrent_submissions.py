@@ -4,6 +4,7 @@ against the real application under waitress on loopback.  Every dossier
 must be stored once, with its own code, and be findable in the catalog:
 ZODB conflicts are retried (pyramid_retry), never shown to a citizen and
 never lose or duplicate a dossier."""
+import collections
 import http.cookiejar
 import os
 import shutil
@@ -16,7 +17,11 @@ import uuid
 
 import pytest
 from bs4 import BeautifulSoup
+from pyramid.scripting import prepare
 from pyramid_retry import IBeforeRetry
+from substanced.db import root_factory
+from substanced.util import find_catalog, get_oid
+from waitress.server import create_server
 
 from httttha import main
 from httttha.services.numbering import is_valid
@@ -24,7 +29,7 @@ from httttha.workflows.dossier import state_of
 
 from ..browser.conftest import _wait_for_port
 from ..conftest import close_app, make_settings
-from ..functional.submission import BA_DINH, VALUES
+from ..functional.submission import BA_DINH, CUC_HN, VALUES
 
 CLIENTS = 20
 PROCEDURE = 'HTTT02'
@@ -40,24 +45,38 @@ TIMEOUT = 20
 
 
 class LiveServer(object):
+    """The running server: its URL, WSGI app, database directory, and the
+    retries pyramid_retry made (one per conflict)."""
+
     def __init__(self, url, wsgi, directory):
         self.url = url
         self.wsgi = wsgi
         self.directory = directory
-        self.retries = []          # (exception class name, path) per retry
+        self.retries = []      # (exception, class of the object, path)
         self.lock = threading.Lock()
 
     def before_retry(self, event):
+        exc = event.exception
         with self.lock:
-            self.retries.append((type(event.exception).__name__,
+            self.retries.append((type(exc).__name__,
+                                 getattr(exc, 'class_name', None),
                                  event.request.path))
+
+    def retry_summary(self):
+        with self.lock:
+            counts = collections.Counter(
+                '%s on %s' % (name, cls or '?')
+                for name, cls, _path in self.retries)
+        return '%d conflicts retried (%s)' % (
+            sum(counts.values()),
+            ', '.join('%d %s' % (n, what)
+                      for what, n in counts.most_common()) or 'none')
 
 
 @pytest.fixture
 def live_server(template_db, tmp_path):
     """The app under waitress (8 threads) on a fresh copy of the template
     database, with the overrides above."""
-    from waitress.server import create_server
     directory = str(tmp_path / 'db')
     shutil.copytree(template_db, directory)
     for name in os.listdir(directory):
@@ -74,12 +93,32 @@ def live_server(template_db, tmp_path):
     thread.start()
     try:
         _wait_for_port('127.0.0.1', port)
+        _warm_up(live)
         yield live
     finally:
         server.close()
         thread.join(timeout=5)
         server.task_dispatcher.shutdown()
         close_app(wsgi)
+
+
+def _warm_up(live):
+    """One submission, alone, to another agency (the Cục), so that the
+    concurrent ones meet a server that has compiled its templates.
+
+    Compiling Chameleon templates in several threads at once can fail on
+    CPython 3.11 (``SystemError: AST constructor recursion depth
+    mismatch``, python/cpython#106905: the AST converter's recursion
+    depth is shared by all threads); a cold server may also race to
+    create the mail queue directory (repoze.sendmail's Maildir
+    ``mkdir``: ``FileExistsError``).  Neither is what this test is about:
+    it is about the database under concurrent submissions (the mail
+    queue race is an application bug of its own: the queue directory
+    should be made when the application starts)."""
+    results = {}
+    citizen(live, threading.Barrier(1), CLIENTS, results, agency=CUC_HN)
+    assert 'error' not in results[CLIENTS], results
+    del live.retries[:]
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -226,14 +265,14 @@ def location_path(headers):
     return parsed.path + ('?' + parsed.query if parsed.query else '')
 
 
-def citizen(server, barrier, number, results):
+def citizen(server, barrier, number, results, agency=BA_DINH):
     """One citizen: open the form, then (with all the others at once)
     send it, then (again all at once) confirm; read the code."""
     client = Client(server.url)
     results[number] = {'client': client}
     try:
         status, _h, html = client.get(
-            '/ke-khai?co-quan=%s&thu-tuc=%s' % (BA_DINH, PROCEDURE))
+            '/ke-khai?co-quan=%s&thu-tuc=%s' % (agency, PROCEDURE))
         assert status == 200, status
         values = dict(VALUES[PROCEDURE], declaration=True)
         # a different applicant each, as it would be
@@ -264,6 +303,7 @@ def citizen(server, barrier, number, results):
         results[number]['code'] = code.get_text().strip()
     except BaseException as e:
         results[number]['error'] = e
+        results[number]['last'] = client.statuses[-1:]
         barrier.abort()       # the others must not wait for this one
 
 
@@ -288,31 +328,37 @@ def test_concurrent_submissions_to_one_agency(live_server):
     elapsed = time.monotonic() - started
     assert not any(t.is_alive() for t in threads), 'a client hangs'
 
-    statuses = [s for r in results.values() for s in r['client'].statuses]
-    assert not [s for s in statuses if s[0] >= 500], statuses
-    failed = {n: repr(r['error']) for n, r in results.items()
-              if 'error' in r and not isinstance(
-                  r['error'], threading.BrokenBarrierError)}
-    assert not failed, failed
+    report = '%d citizens in %.1f s; %s' % (
+        CLIENTS, elapsed, live_server.retry_summary())
+    print('\n' + report)
+    errors = [s for r in results.values() for s in r['client'].statuses
+              if s[0] >= 500]
+    failed = {n: r['last'] + [(str(r['error']) or repr(r['error'])
+                               ).splitlines()[0][:300]]
+              for n, r in sorted(results.items()) if 'error' in r
+              and not isinstance(r['error'], threading.BrokenBarrierError)}
+    assert not errors and not failed, (
+        '%d server errors, %d of %d citizens failed; %s\n%s' % (
+            len(errors), len(failed), CLIENTS, report,
+            '\n'.join('%s: %s' % item for item in failed.items())))
     codes = [r.get('code') for r in results.values()]
     assert len(codes) == CLIENTS and all(codes), results
     assert len(set(codes)) == CLIENTS, codes
     assert all(is_valid(code) for code in codes), codes
-    print('\n%d submissions in %.1f s; %d retries: %s' % (
-        CLIENTS, elapsed, len(live_server.retries),
-        sorted(set(live_server.retries))))
 
     # the database: exactly these dossiers, submitted, all in the catalog
-    from pyramid.scripting import prepare
-    from substanced.db import root_factory
-    from substanced.util import find_catalog
     env = prepare(registry=live_server.wsgi.registry)
     try:
         root = root_factory(env['request'])
-        folder = root['thads']['cuc-thads-ha-noi']['chi-cuc-thads-ba-dinh'][
-            'ho-so']
+        agency = root['thads']['cuc-thads-ha-noi']['chi-cuc-thads-ba-dinh']
+        folder = agency['ho-so']
         assert sorted(folder.keys()) == sorted(codes)
         catalog = find_catalog(root, 'httttha')
+        # no entry lost, none left over or doubled
+        indexed = (catalog['agency'].eq(get_oid(agency))
+                   & catalog['procedure'].eq(PROCEDURE)
+                   & catalog['state'].eq('submitted')).execute()
+        assert sorted(d.code for d in indexed) == sorted(codes)
         names = set()
         for code in codes:
             dossier = folder[code]
@@ -326,6 +372,6 @@ def test_concurrent_submissions_to_one_agency(live_server):
     finally:
         env['closer']()
 
-    # one receipt each, none doubled by a retried transaction
+    # one receipt each (and the warm-up's), none doubled by a retry
     queued = os.listdir(os.path.join(live_server.directory, 'mail', 'new'))
-    assert len(queued) == CLIENTS
+    assert len(queued) == CLIENTS + 1

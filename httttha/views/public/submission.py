@@ -139,9 +139,11 @@ class ApplicationForm(object):
                 message=None):
         kw = {'csrf_token': self.request.session.get_csrf_token(),
               'hidden': (('draft', token),)}
-        store = ensure_scratch(self.context).captchas
-        fresh = ({'token': captcha.new_challenge(store), 'answer': ''}
-                 if 'captcha' in form else None)
+        fresh = None
+        if 'captcha' in form:
+            store = ensure_scratch(self.context).captchas
+            captcha.sweep(store, limit=20)
+            fresh = {'token': captcha.new_challenge(store), 'answer': ''}
         if failure is not None:
             if fresh:
                 # a challenge is used once: show a new one
