@@ -162,6 +162,15 @@ def test_submission_receipt_end_to_end(app_factory, smtp):
     assert len(smtp.handler.envelopes) == 1
 
 
+def commit_receipt(app):
+    """Queue a receipt and commit."""
+    closer = queue_receipt(app)
+    try:
+        transaction.commit()
+    finally:
+        closer()
+
+
 def test_no_mail_when_the_transaction_aborts(app_factory, smtp):
     app = app_factory(**{'mail.port': str(smtp.port)})
     settings = app.app.registry.settings
@@ -179,11 +188,7 @@ def test_no_mail_when_the_transaction_aborts(app_factory, smtp):
     assert smtp.handler.envelopes == []
 
     # the same with a commit is delivered
-    closer = queue_receipt(app)
-    try:
-        transaction.commit()
-    finally:
-        closer()
+    commit_receipt(app)
     assert len(queued(settings)) == 1
     assert deliver(settings) == 1
     (message,) = smtp.handler.messages()
@@ -195,11 +200,7 @@ def test_failing_server_keeps_the_message(app_factory, smtp, closed_port,
                                           caplog):
     app = app_factory(**{'mail.port': str(smtp.port)})
     settings = app.app.registry.settings
-    closer = queue_receipt(app)
-    try:
-        transaction.commit()
-    finally:
-        closer()
+    commit_receipt(app)
     (name,) = queued(settings)
 
     down = with_port(settings, closed_port)
@@ -224,11 +225,7 @@ def test_failing_server_keeps_the_message(app_factory, smtp, closed_port,
 def test_transient_refusal_is_retried(app_factory, smtp):
     app = app_factory(**{'mail.port': str(smtp.port)})
     settings = app.app.registry.settings
-    closer = queue_receipt(app)
-    try:
-        transaction.commit()
-    finally:
-        closer()
+    commit_receipt(app)
     smtp.handler.refuse = '451 4.3.0 Try again later'
     assert deliver(settings) == 0
     assert len(queued(settings)) == 1
@@ -242,11 +239,7 @@ def test_transient_refusal_is_retried(app_factory, smtp):
 def test_permanent_refusal_is_dropped(app_factory, smtp):
     app = app_factory(**{'mail.port': str(smtp.port)})
     settings = app.app.registry.settings
-    closer = queue_receipt(app)
-    try:
-        transaction.commit()
-    finally:
-        closer()
+    commit_receipt(app)
     smtp.handler.refuse = '550 5.1.1 Mailbox unavailable'
     assert deliver(settings) == 0
     # set aside (kept for a look), never tried again
@@ -260,11 +253,7 @@ def test_permanent_refusal_is_dropped(app_factory, smtp):
 def test_command_line(app_factory, smtp, tmp_path, monkeypatch, capsys):
     app = app_factory(**{'mail.port': '1'})
     settings = app.app.registry.settings
-    closer = queue_receipt(app)
-    try:
-        transaction.commit()
-    finally:
-        closer()
+    commit_receipt(app)
     ini = tmp_path / 'mail.ini'
     ini.write_text('[app:main]\nuse = egg:httttha\nmail.host = 127.0.0.1\n'
                    'mail.port = 1\nmail.default_sender = %s\n'
