@@ -7,6 +7,7 @@ from substanced.util import get_oid
 from substanced.workflow import get_workflow
 from zope.interface import alsoProvides
 
+from .. import _
 from ..content.dossier import CONTENT_TYPES, id_hash
 from ..interfaces import IAttachment
 from ..workflows.dossier import TYPE as WORKFLOW
@@ -66,6 +67,13 @@ def get_draft(root, token):
     return ensure_scratch(root).drafts.get(token)
 
 
+class Throttled(Exception):
+    """Too many submissions from one client address."""
+    message = _('Too many applications have been sent from your network '
+                'in a short time. Please try again in an hour, or contact '
+                'the agency.')
+
+
 def may_submit(root, registry, client, count=False):
     """Whether ``client`` (an IP address) is under the submission limit;
     with ``count``, this submission is counted."""
@@ -78,7 +86,8 @@ def may_submit(root, registry, client, count=False):
 
 
 def submit(request, draft, agency):
-    """Store ``draft`` as a new dossier of ``agency`` and return it.
+    """Store ``draft`` as a new dossier of ``agency`` and return it;
+    ``Throttled`` when the client address is over its limit.
 
     The draft remembers the code, so the same draft sent twice (a
     double click, a refresh) yields the same dossier: two concurrent
@@ -89,6 +98,8 @@ def submit(request, draft, agency):
     folder = agency['ho-so']
     if draft.code is not None:
         return folder.get(draft.code)
+    if not may_submit(root, registry, request.client_addr, count=True):
+        raise Throttled()
     data = dict(draft.data)
     files = data.pop('files', {}) or {}
     data['files'] = {slot: f['filename'] for slot, f in files.items() if f}

@@ -3,7 +3,6 @@ import io
 import re
 
 from PIL import Image
-from webtest import Upload
 
 from httttha.services import captcha
 from httttha.services.scratch import ensure_scratch

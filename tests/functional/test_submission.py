@@ -230,8 +230,17 @@ def test_submissions_are_throttled(app_factory):
         fill(form, {'declaration': True})
         return form.submit('continue')
 
-    preview = send().follow()
-    preview.forms[0].submit('confirm').follow()
+    first, second = send().follow(), send().follow()
+    first.forms[0].submit('confirm').follow()
+    # the limit holds at the last step too: nothing is stored
+    refused = second.forms[0].submit('confirm')
+    assert 'Quá nhiều hồ sơ' in refused.html.select_one('.flash').get_text()
+    assert 'Nguyễn Thị Hương' in refused.html.select_one(
+        '#application').get_text()
+    root, closer = open_root(app)
+    assert len(root['thads']['cuc-thads-ha-noi']['chi-cuc-thads-ba-dinh']
+               ['ho-so']) == 1
+    closer()
     page = send()
     assert 'Quá nhiều hồ sơ' in page.html.select_one('.flash').get_text()
     assert fields_by_path(page.forms['application'])[

@@ -39,6 +39,7 @@ from ...services.documents import application_pdf
 from ...services.notifications import lookup_url
 from ...services.scratch import ensure_scratch
 from ...services.submission import (
+    Throttled,
     get_draft,
     limits,
     may_submit,
@@ -216,7 +217,7 @@ class ApplicationForm(object):
         if not may_submit(self.context, request.registry,
                           request.client_addr):
             return self._render(form, token, appstruct,
-                                message=THROTTLED)
+                                message=Throttled.message)
         appstruct.pop('captcha', None)
         appstruct.pop('declaration', None)
         appstruct['files'] = {slot: _kept(f) for slot, f in
@@ -238,9 +239,6 @@ class ApplicationForm(object):
         return self._render(form, token, appstruct, message=EXPIRED)
 
 
-THROTTLED = _('Too many applications have been sent from your network '
-              'in a short time. Please try again in an hour, or contact '
-              'the agency.')
 EXPIRED = _('Your session expired while you were filling in the form. '
             'Please check what you entered, choose the attached files '
             'again and press Continue.')
@@ -335,10 +333,10 @@ class Confirmation(object):
         if not check_csrf_token(request, raises=False):
             return self._values(_('Your session expired. Your application '
                                   'is kept: press Continue again.'))
-        if not may_submit(self.context, request.registry,
-                          request.client_addr, count=True):
-            return self._values(THROTTLED)
-        submit(request, self.draft, self.agency)
+        try:
+            submit(request, self.draft, self.agency)
+        except Throttled as e:
+            return self._values(e.message)
         return HTTPFound(self._url('ket-qua'))
 
     @view_config(context=IRoot, name='ket-qua', permission='view',
