@@ -16,10 +16,10 @@ from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from substanced.content import content
 from substanced.folder import Folder
-from zope.interface import implementer
+from zope.interface import alsoProvides, implementer
 
 from .. import _
-from ..interfaces import IDossier
+from ..interfaces import IAttachment, IDossier
 from .application import (
     FILE_SLOTS,
     PROCEDURE_TITLES,
@@ -79,6 +79,13 @@ class Dossier(Folder):
         return PROCEDURE_TITLES[self.procedure]
 
     @property
+    def agency(self):
+        """The agency the dossier was sent to (it lives in its ``ho-so``
+        folder)."""
+        folder = self.__parent__
+        return getattr(folder, '__parent__', None)
+
+    @property
     def applicant(self):
         return self.declared.get('applicant', {})
 
@@ -94,14 +101,48 @@ class Dossier(Folder):
         self.timeline.append(entry)
         return entry
 
+    def add_file(self, registry, stream, filename, mimetype, **attrs):
+        """Store a file in the dossier under a unique, clean name.  The
+        citizen's files carry ``is_attachment`` and their ``slot``; files
+        the agency sends the citizen carry ``is_response``."""
+        from ..services.uploads import clean_filename
+        attachment = registry.content.create(
+            'File', stream=stream, mimetype=mimetype, title=filename)
+        alsoProvides(attachment, IAttachment)
+        for name, value in attrs.items():
+            setattr(attachment, name, value)
+        name = base = clean_filename(filename)
+        number = 1
+        while name in self:
+            number += 1
+            stem, dot, ext = base.rpartition('.')
+            name = '%s-%d.%s' % (stem, number, ext) if dot else '%s-%d' % (
+                base, number)
+        self.add(name, attachment, registry=registry)
+        return attachment
+
     def attachments(self):
-        """(slot, File) pairs in the order of the form's upload slots."""
+        """(slot, File) pairs of the citizen's current files (replaced ones
+        are kept for the staff, marked ``superseded``), in the order of
+        the form's upload slots."""
         order = {name: i for i, (name, _t) in enumerate(
             FILE_SLOTS[self.procedure])}
         files = [(getattr(f, 'slot', ''), f) for f in self.values()
-                 if getattr(f, 'is_attachment', False)]
+                 if getattr(f, 'is_attachment', False)
+                 and not getattr(f, 'superseded', False)]
         return sorted(files, key=lambda p: (order.get(p[0], 99),
                                              p[1].__name__))
+
+    def public_file(self, name):
+        """The file ``name`` if the citizen may download it: one of their
+        current attachments or a file the agency sent them."""
+        f = self.get(name)
+        if f is None or getattr(f, 'superseded', False):
+            return None
+        if getattr(f, 'is_attachment', False) or getattr(
+                f, 'is_response', False):
+            return f
+        return None
 
     def __sdi_addable__(self, context, introspectable):
         return False
@@ -131,7 +172,26 @@ class ResultConfirmationDossier(Dossier):
 CONTENT_TYPES = {'HTTT01': 'Dossier HTTT01', 'HTTT02': 'Dossier HTTT02',
                  'HTTT03': 'Dossier HTTT03'}
 
-#: timeline actions, as shown to people
+#: timeline actions (transition names), as shown to people
 ACTIONS = {
     'submitted': _('Submitted online'),
+    'accept': _('Found complete and valid'),
+    'accept_resubmitted': _('Found complete and valid'),
+    'ask_supplement': _('Asked to supplement the dossier'),
+    'ask_supplement_again': _('Asked to supplement the dossier'),
+    'refuse': _('Support refused'),
+    'refuse_resubmitted': _('Support refused'),
+    'resubmit': _('Supplemented by the applicant'),
+    'receive_originals': _('Original papers received'),
+    'originals_mismatch': _('Original papers do not match the online '
+                            'dossier'),
+    'transfer': _('Handed over for enforcement'),
+    'return_result': _('Result returned'),
+    'return_confirmation': _('Result returned'),
+    'classify': _('Classified and forwarded'),
+    'assign': _('Assigned to an officer'),
+    'approve': _('Answer sent'),
 }
+
+#: internal steps the citizen's page leaves out (drafts of an answer)
+HIDDEN_ACTIONS = frozenset(('propose', 'send_back'))

@@ -14,9 +14,17 @@ from ..content.dossier import VN
 
 
 def lookup_url(request, dossier=None):
-    """The public lookup page, with the code filled in when given."""
-    query = {'ma': dossier.code} if dossier is not None else {}
+    """The public lookup page, with the code and its agency filled in
+    when given."""
+    query = {}
+    if dossier is not None:
+        query = {'ma': dossier.code, 'don-vi': dossier.agency.code}
     return request.resource_url(request.root, 'tra-cuu', query=query)
+
+
+def dossier_url(request, dossier):
+    """The citizen's page of ``dossier`` (it asks for the ID number)."""
+    return request.resource_url(request.root, 'ho-so', dossier.code)
 
 
 def _text(rendered):
@@ -33,27 +41,42 @@ def _send(request, message):
         mailer.send(message)
 
 
-def submission_receipt(request, dossier, agency):
-    """Tell the applicant their dossier code, the agency and where to look
-    the dossier up.  Nothing is sent without an e-mail address."""
+def _mail_applicant(request, dossier, template, subject, **values):
+    """Send the applicant of ``dossier`` the mail ``template`` (``.txt``
+    and ``.pt`` under templates/mail).  Nothing is sent without an e-mail
+    address."""
     email = dossier.applicant.get('email')
     if not email:
         return None
-    values = {'dossier': dossier, 'agency': agency, 'tz': VN,
-              'lookup_url': lookup_url(request, dossier),
-              'procedure': request.localizer.translate(
-                  dossier.procedure_title)}
-    subject = request.localizer.translate(_(
-        'mail-submitted-subject', default='Dossier ${code} received',
-        mapping={'code': dossier.code}))
+    values.update({
+        'dossier': dossier, 'agency': dossier.agency, 'tz': VN,
+        'lookup_url': lookup_url(request, dossier),
+        'dossier_url': dossier_url(request, dossier),
+        'procedure': request.localizer.translate(dossier.procedure_title)})
+    path = 'httttha:templates/mail/%s.' % template
     message = Message(
-        subject=subject, recipients=[email],
-        body=_text(render('httttha:templates/mail/submitted.txt', values,
-                          request)),
-        html=_text(render('httttha:templates/mail/submitted.pt', values,
-                          request)))
+        subject=request.localizer.translate(subject), recipients=[email],
+        body=_text(render(path + 'txt', values, request)),
+        html=_text(render(path + 'pt', values, request)))
     _send(request, message)
     return message
+
+
+def submission_receipt(request, dossier):
+    """Tell the applicant their dossier code, the agency and where to look
+    the dossier up."""
+    return _mail_applicant(request, dossier, 'submitted', _(
+        'mail-submitted-subject', default='Dossier ${code} received',
+        mapping={'code': dossier.code}))
+
+
+def supplement_receipt(request, dossier, changes):
+    """Confirm a supplement: what changed (labels only) and where to
+    follow the dossier."""
+    return _mail_applicant(request, dossier, 'resubmitted', _(
+        'mail-resubmitted-subject', default='Dossier ${code} supplemented',
+        mapping={'code': dossier.code}), changes=changes,
+        changes_text='\n'.join('    - ' + c['label'] for c in changes))
 
 
 def includeme(config):

@@ -94,6 +94,9 @@ class Draft(Persistent):
     the agency and procedure chosen, the values entered, the uploaded
     files and, once submitted, the dossier code."""
 
+    #: the dossier a supplement draft belongs to
+    dossier_oid = None
+
     def __init__(self, agency_oid, procedure):
         self.agency_oid = agency_oid
         self.procedure = procedure

@@ -48,6 +48,11 @@ DEFAULTS = {
     'httttha.draft_hours': '24',
     'httttha.submit_limit': '10',
     'httttha.submit_window_minutes': '60',
+    # citizen lookup: failures (unknown code, wrong ID number) allowed per
+    # dossier and per client address in one window
+    'httttha.lookup_failures': '5',
+    'httttha.lookup_client_failures': '5',
+    'httttha.lookup_window_minutes': '15',
 }
 
 

@@ -5,16 +5,13 @@ import secrets
 from pyramid.settings import asbool
 from substanced.util import get_oid
 from substanced.workflow import get_workflow
-from zope.interface import alsoProvides
 
 from .. import _
 from ..content.dossier import CONTENT_TYPES, id_hash
-from ..interfaces import IAttachment
 from ..workflows.dossier import TYPE as WORKFLOW
 from . import notifications
 from .numbering import issue_code
 from .scratch import Draft, ensure_scratch, expired, expiring_key, hit, sweep
-from .uploads import clean_filename
 
 SALT_ATTR = '__httttha_salt__'
 
@@ -110,31 +107,23 @@ def submit(request, draft, agency):
         id_hash=id_hash(data['applicant']['id_number'], ensure_salt(root)))
     get_workflow(request, WORKFLOW, CONTENT_TYPES[draft.procedure]
                  ).initialize(dossier, request)
-    dossier.record('submitted', who=data['applicant']['full_name'])
+    dossier.record('submitted', who=data['applicant']['full_name'],
+                   state='submitted')
     folder.add(code, dossier, registry=registry)
     for slot, info in files.items():
         if info:
-            _attach(registry, dossier, draft, slot, info)
+            attach(registry, dossier, draft, slot, info)
     draft.code = code
     draft.data = None
     draft.files.clear()
-    notifications.submission_receipt(request, dossier, agency)
+    notifications.submission_receipt(request, dossier)
     return dossier
 
 
-def _attach(registry, dossier, draft, slot, info):
+def attach(registry, dossier, draft, slot, info):
+    """Move the upload ``info`` of ``draft`` into ``dossier`` as the
+    citizen's file for ``slot``."""
     with draft.files.open(info['uid']) as stream:
-        attachment = registry.content.create(
-            'File', stream=stream, mimetype=info['mimetype'],
-            title=info['filename'])
-    alsoProvides(attachment, IAttachment)
-    attachment.is_attachment = True
-    attachment.slot = slot
-    name = base = clean_filename(info['filename'])
-    number = 1
-    while name in dossier:
-        number += 1
-        stem, dot, ext = base.rpartition('.')
-        name = '%s-%d.%s' % (stem, number, ext) if dot else '%s-%d' % (
-            base, number)
-    dossier.add(name, attachment, registry=registry)
+        return dossier.add_file(registry, stream, info['filename'],
+                                info['mimetype'], is_attachment=True,
+                                slot=slot)

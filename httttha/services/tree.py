@@ -4,7 +4,7 @@ import io
 import unicodedata
 
 import yaml
-from substanced.util import find_catalogs
+from substanced.util import find_catalog, find_catalogs
 
 from ..content.agency import FIELDS
 
@@ -17,6 +17,17 @@ COLUMNS = ('code', 'parent_code', 'kind', 'name') + tuple(
 def root_agency(root):
     """The Tổng cục, or None before the tree is loaded."""
     return root.get(ROOT_NAME)
+
+
+def agency_by_code(root, code):
+    """The agency whose code is ``code``, or None."""
+    if not code or not isinstance(code, str) or len(code) > 20:
+        return None
+    catalog = find_catalog(root, 'httttha')
+    for resource in catalog['code'].eq(code).execute():
+        if getattr(resource, 'is_agency', False):
+            return resource
+    return None
 
 
 def all_agencies(root):

@@ -1,8 +1,9 @@
 """Life cycles of the dossiers (SPEC "Dossier life cycle" and "Petition
-life cycle").  Transitions carry the permission they need; nothing else
-changes a dossier's state.  Callbacks (mail, deadlines) are added by the
-features that perform the steps."""
-from substanced.workflow import STATE_ATTR, Workflow
+life cycle").  Transitions carry the permission they need; ``act`` is the
+one way a dossier's state changes after submission.  Callbacks (mail,
+deadlines) are added by the features that perform the steps."""
+from substanced.event import ObjectModified
+from substanced.workflow import STATE_ATTR, Workflow, get_workflow
 
 from .. import _
 from ..services.roles import APPROVE, ASSIGN, DRAFT, PROCESS
@@ -27,6 +28,25 @@ STATE_TITLES = {
 def state_of(dossier):
     """The dossier's state without a registry (used by index views)."""
     return getattr(dossier, STATE_ATTR, {}).get(TYPE)
+
+
+def act(request, dossier, transition, who=None, **details):
+    """Perform ``transition`` on ``dossier`` for ``request`` (its permission
+    is checked: ``WorkflowError`` when refused or not possible from the
+    current state), write the timeline entry with the new state and
+    ``details`` (note, message to the citizen, files, appointment,
+    changes…), and reindex.  Returns the entry."""
+    registry = request.registry
+    workflow = get_workflow(request, TYPE, registry.content.typeof(dossier))
+    workflow.transition(dossier, request, transition)
+    if who is None:
+        user = request.user
+        who = getattr(user, 'title', None) or getattr(user, '__name__', '')
+    entry = dossier.record(transition, who=who, state=state_of(dossier),
+                           **details)
+    # substanced's events go to (event, object) subscribers
+    registry.subscribers((ObjectModified(dossier), dossier), None)
+    return entry
 
 
 def _workflow(name, states, transitions):

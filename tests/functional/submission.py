@@ -2,9 +2,16 @@
 import io
 import re
 
+import transaction
 from PIL import Image
+from pyramid.scripting import prepare
+from pyramid.security import remember
+from substanced.db import root_factory
+from substanced.util import get_oid
+from webtest import Upload
 
 from httttha.services import captcha
+from httttha.workflows.dossier import act
 from httttha.services.scratch import ensure_scratch
 
 from ..conftest import open_root
@@ -126,3 +133,45 @@ def open_form(app, procedure, agency=BA_DINH):
 
 def errors(page):
     return [p.get_text().strip() for p in page.html.select('.error-msg')]
+
+
+def submit_dossier(app, procedure='HTTT01', agency=BA_DINH, values=None,
+                   files=None):
+    """Walk the wizard (the app must run without CAPTCHA) and return the
+    new dossier's code.  ``files``: {slot: (filename, bytes)}."""
+    form = open_form(app, procedure, agency).forms['application']
+    fill(form, dict(VALUES[procedure], **(values or {})))
+    for slot, (name, body) in (files or {}).items():
+        fill(form, {'files.%s.upload' % slot: Upload(name, body)})
+    fill(form, {'declaration': True})
+    page = form.submit('continue')
+    assert page.status_int == 302, errors(page)
+    result = page.follow().forms[0].submit('confirm').follow()
+    return result.html.select_one('#code').get_text()
+
+
+def find_dossier(root, code):
+    from httttha.services.lookup import dossier_by_code
+    return dossier_by_code(root, code)
+
+
+def staff_act(app, login, code, transition, **details):
+    """Perform ``transition`` on dossier ``code`` as the staff user
+    ``login`` (a real auth ticket read by the app's own policies) and
+    commit; what the back office does."""
+    env = prepare(registry=app.app.registry)
+    request = env['request']
+    root = request.root = request.context = root_factory(request)
+    user = root['principals']['users'][login]
+    cookies = [value.split(';')[0] for name, value in
+               remember(request, get_oid(user)) if name == 'Set-Cookie']
+    request.environ['HTTP_COOKIE'] = '; '.join(cookies)
+    try:
+        entry = act(request, find_dossier(root, code), transition,
+                    **details)
+        transaction.commit()
+        return entry
+    finally:
+        transaction.abort()
+        request._process_finished_callbacks()
+        env['closer']()

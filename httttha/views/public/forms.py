@@ -113,3 +113,13 @@ def captcha_node(store):
 def upload_limits_text(limits):
     return {'file': human_size(limits.max_file),
             'total': human_size(limits.max_total)}
+
+
+def renderable(appstruct):
+    """``appstruct`` as deform renders it again: an empty upload slot is
+    stored as None, which the file widget wants as null."""
+    appstruct = dict(appstruct or {})
+    if appstruct.get('files'):
+        appstruct['files'] = {k: v or colander.null
+                              for k, v in appstruct['files'].items()}
+    return appstruct

@@ -7,6 +7,7 @@ from substanced.interfaces import IRoot
 from ...content.site import contacts
 from ...interfaces import IAgency
 from ...services.tree import root_agency
+from .lookup import agency_groups
 
 class Layout(object):
     """What every public page needs: menu, footer contacts."""
@@ -33,8 +34,9 @@ def layout(request):
 @view_config(context=IRoot, permission='view',
              renderer='httttha:templates/public/home.pt')
 def home(context, request):
-    """Trang chủ."""
-    return {'top': root_agency(context)}
+    """Trang chủ, with the quick lookup box."""
+    top, groups = agency_groups(context)
+    return {'top': top, 'groups': groups}
 
 
 @view_config(context=IRoot, name='co-quan-thads', permission='view',

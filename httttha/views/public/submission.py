@@ -19,7 +19,7 @@ from pyramid.response import Response
 from pyramid.session import check_csrf_token
 from pyramid.view import view_config
 from substanced.interfaces import IRoot
-from substanced.util import find_catalog, find_objectmap, get_oid
+from substanced.util import find_objectmap, get_oid
 
 from ... import _
 from ...content.application import (
@@ -33,7 +33,6 @@ from ...content.application import (
     application_sections,
 )
 from ...content.dossier import local_time
-from ...interfaces import IAgency
 from ...services import captcha
 from ...services.documents import application_pdf
 from ...services.notifications import lookup_url
@@ -46,11 +45,12 @@ from ...services.submission import (
     new_draft,
     submit,
 )
-from ...services.tree import root_agency
+from ...services.tree import agency_by_code, root_agency
 from .forms import (
     CheckedFileWidget,
     captcha_node,
     files_total_validator,
+    renderable,
     renderer,
     upload_limits_text,
 )
@@ -59,17 +59,6 @@ NOTICE = _('An online application is not yet the legal basis for '
            'enforcement: you must still file the application in person or '
            'by post, with the judgment, decision and other documents, at '
            'the agency (seed 003, 4.a).')
-
-
-def agency_by_code(root, code):
-    """The agency whose code is ``code``, or None."""
-    if not code or not isinstance(code, str) or len(code) > 20:
-        return None
-    catalog = find_catalog(root, 'httttha')
-    for resource in catalog['code'].eq(code).execute():
-        if IAgency.providedBy(resource):
-            return resource
-    return None
 
 
 def _procedure(request):
@@ -151,13 +140,9 @@ class ApplicationForm(object):
                 failure.field['captcha'].cstruct = fresh
             html = failure.render(**kw)
         else:
-            appstruct = dict(appstruct or {})
+            appstruct = renderable(appstruct)
             if fresh:
                 appstruct['captcha'] = fresh
-            if appstruct.get('files'):
-                # an empty upload slot is stored as None, rendered as null
-                appstruct['files'] = {k: v or colander.null
-                                      for k, v in appstruct['files'].items()}
             html = form.render(appstruct, **kw)
         return {'form': html, 'agency': self.agency,
                 'procedure': self.procedure,

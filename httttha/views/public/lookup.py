@@ -1,0 +1,352 @@
+"""Tra cứu hồ sơ and the citizen's dossier page (A3, seed 000 "Tra cứu
+thông tin hỗ trợ trực tuyến", "Theo dõi trạng thái hồ sơ, chỉnh sửa bổ
+sung"):
+
+``/tra-cuu``                  lookup by code or keywords, within an agency
+``/ho-so/<code>``             asks for the ID number, then the dossier
+``/tep-ho-so/<code>/<name>``  a file of an opened dossier
+``/bo-sung-ho-so/<code>``     Bổ sung hồ sơ, when the agency asked for it
+
+The rules (throttling, matching, what is public) are in
+``services.lookup`` and ``services.supplement``.
+"""
+from urllib.parse import quote
+
+import deform
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.renderers import render_to_response
+from pyramid.session import check_csrf_token
+from pyramid.view import view_config
+from substanced.interfaces import IRoot
+from substanced.util import get_oid
+
+from ... import _
+from ...content.application import (
+    ACCEPT,
+    DECLARATION,
+    FORM_TITLES,
+    SIGNER_TITLES,
+    application_schema,
+    application_sections,
+)
+from ...content.dossier import ACTIONS, HIDDEN_ACTIONS, VN, local_time
+from ...services import lookup as service
+from ...services.scratch import ensure_scratch
+from ...services.submission import get_draft, limits, new_draft
+from ...services.supplement import (
+    NOT_POSSIBLE,
+    can_supplement,
+    form_values,
+    keep_current_files,
+    supplement,
+)
+from ...services.tree import agency_by_code, root_agency
+from ...workflows.dossier import STATE_TITLES, state_of
+from .forms import (
+    CheckedFileWidget,
+    files_total_validator,
+    renderable,
+    renderer,
+)
+
+NO_AGENCY = _('Choose the agency you sent the dossier to.')
+NOTHING_TO_FIND = _('Enter the dossier code, or your full name with your '
+                    'phone or ID number.')
+EXPIRED = _('Your session expired. Please enter the ID number again.')
+
+
+def agency_groups(root):
+    """The agencies for the Đơn vị select: the Tổng cục, then each Cục
+    followed by its Chi cục."""
+    top = root_agency(root)
+    if top is None:
+        return None, []
+    return top, [(cuc, cuc.sub_agencies()) for cuc in top.sub_agencies()]
+
+
+@view_config(context=IRoot, name='tra-cuu', permission='view',
+             renderer='httttha:templates/public/lookup.pt')
+def lookup(context, request):
+    """Tra cứu hồ sơ: by code + agency, or by keywords + agency."""
+    params = request.GET
+    code = params.get('ma', '').strip()[:40]
+    keywords = params.get('tu-khoa', '').strip()[:300]
+    agency = agency_by_code(context, params.get('don-vi'))
+    top, groups = agency_groups(context)
+    values = {'code': code, 'keywords': keywords, 'agency': agency,
+              'top': top, 'groups': groups, 'rows': None, 'message': None,
+              'tz': VN, 'state_titles': STATE_TITLES}
+    if 'ma' not in params and 'tu-khoa' not in params:
+        return values
+    if not code and not keywords:
+        values['message'] = NOTHING_TO_FIND
+        return values
+    if agency is None:
+        values['message'] = NO_AGENCY
+        return values
+    client = request.client_addr
+    try:
+        service.check_allowed(context, request.registry, client)
+        if code:
+            found = service.find_by_code(context, code, agency)
+        else:
+            found = service.find_by_keywords(context, keywords, agency)
+    except service.Locked as e:
+        values['message'] = e.message
+        return values
+    except ValueError as e:
+        values['message'] = e.args[0]
+        return values
+    if not found:
+        service.count_failure(context, request.registry, client,
+                              reason='nothing found')
+    values['rows'] = [service.public_row(d) for d in found]
+    return values
+
+
+def _code(request):
+    return request.subpath[0][:40] if request.subpath else ''
+
+
+def _to_dossier(request, code):
+    return HTTPFound(request.resource_url(request.root, 'ho-so', code))
+
+
+class DossierPage(object):
+    """The ID check, then the dossier as the citizen sees it."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+        self.code = _code(request)
+        self.dossier = service.dossier_by_code(context, self.code)
+
+    def _check(self, message=None):
+        return {'code': self.code, 'message': message,
+                'csrf_token': self.request.session.get_csrf_token()}
+
+    @view_config(context=IRoot, name='ho-so', permission='view',
+                 request_method='GET')
+    def show(self):
+        if not self.code:
+            return HTTPFound(self.request.resource_url(self.context,
+                                                       'tra-cuu'))
+        if not service.is_open(self.request, self.dossier):
+            return self._render('check', self._check())
+        return self._render('dossier', self._page())
+
+    @view_config(context=IRoot, name='ho-so', permission='view',
+                 request_method='POST')
+    def post(self):
+        request = self.request
+        if not check_csrf_token(request, raises=False):
+            return self._render('check', self._check(EXPIRED))
+        if 'close' in request.POST:
+            if self.dossier is not None:
+                service.close_dossier(request, self.dossier)
+            return HTTPFound(request.resource_url(self.context, 'tra-cuu'))
+        try:
+            dossier = service.open_dossier(
+                request, self.code, request.POST.get('so-giay-to', ''))
+        except service.Locked as e:
+            return self._render('check', self._check(e.message))
+        except ValueError as e:
+            return self._render('check', self._check(e.args[0]))
+        return _to_dossier(request, dossier.code)
+
+    def _render(self, name, values):
+        response = render_to_response(
+            'httttha:templates/public/%s.pt' % name, values, self.request)
+        # personal data: never kept by a shared computer's cache
+        response.cache_control = 'no-store'
+        return response
+
+    def _page(self):
+        request = self.request
+        dossier = self.dossier
+        state = state_of(dossier)
+        procedure = dossier.procedure
+        return {
+            'dossier': dossier, 'agency': dossier.agency,
+            'state': state, 'state_title': STATE_TITLES.get(state, state),
+            'received': local_time(dossier.submitted),
+            'appointment': service.appointment(dossier),
+            'due': getattr(dossier, 'due', None),
+            'entries': _public_timeline(dossier),
+            'request_for_supplement': _latest_request(dossier),
+            'can_supplement': can_supplement(dossier),
+            'form_title': FORM_TITLES[procedure],
+            'sections': application_sections(procedure, dossier.declared),
+            'signer_title': SIGNER_TITLES[procedure],
+            'files': [(f, _file_url(request, dossier, f))
+                      for _slot, f in dossier.attachments()],
+            'flash': request.session.pop_flash(),
+            'csrf_token': request.session.get_csrf_token(),
+        }
+
+
+def _file_url(request, dossier, f):
+    return request.resource_url(request.root, 'tep-ho-so', dossier.code,
+                                f.__name__)
+
+
+def _public_timeline(dossier):
+    """Timeline entries as the citizen sees them: no internal notes, no
+    staff drafts, and the agency's files as links."""
+    entries = []
+    for entry in dossier.timeline:
+        if entry['action'] in HIDDEN_ACTIONS:
+            continue
+        files = [dossier.public_file(name) for name in entry.get('files', ())]
+        entries.append({
+            'when': local_time(entry['when']),
+            'action': ACTIONS.get(entry['action'], entry['action']),
+            'state': STATE_TITLES.get(entry.get('state')),
+            'message': entry.get('message'),
+            'appointment': service.shown_appointment(
+                entry.get('appointment')),
+            'files': [f for f in files if f is not None],
+            'changes': [c['label'] for c in entry.get('changes', ())],
+        })
+    return entries
+
+
+def _latest_request(dossier):
+    """The agency's message that asked for the supplement."""
+    for entry in reversed(dossier.timeline):
+        if entry.get('state') == 'needs_supplement':
+            return entry
+    return None
+
+
+@view_config(context=IRoot, name='tep-ho-so', permission='view')
+def download(context, request):
+    """A file of a dossier opened in this browser session: the citizen's
+    attachments and the files the agency sent."""
+    if len(request.subpath) != 2:
+        raise HTTPNotFound()
+    code, name = request.subpath
+    dossier = service.dossier_by_code(context, code)
+    if not service.is_open(request, dossier):
+        return _to_dossier(request, code[:40])
+    attachment = dossier.public_file(name)
+    if attachment is None:
+        raise HTTPNotFound()
+    filename = attachment.title or name
+    response = attachment.get_response(request=request)
+    response.content_disposition = (
+        "attachment; filename=\"%s\"; filename*=UTF-8''%s" % (
+            name.encode('ascii', 'replace').decode().replace('"', ''),
+            quote(filename)))
+    response.cache_control = 'private, no-store'
+    return response
+
+
+class SupplementForm(object):
+    """Bổ sung hồ sơ: the application form filled with the dossier's
+    values and files; the citizen corrects, adds or replaces, confirms
+    the declaration and sends."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+        self.code = _code(request)
+        self.dossier = service.dossier_by_code(context, self.code)
+
+    def _refused(self):
+        """None when the form may be used, else where to go instead."""
+        if not service.is_open(self.request, self.dossier):
+            return _to_dossier(self.request, self.code)
+        if not can_supplement(self.dossier):
+            self.request.session.flash(NOT_POSSIBLE)
+            return _to_dossier(self.request, self.dossier.code)
+        return None
+
+    def _form(self, store):
+        settings = limits(self.request.registry)
+        procedure = self.dossier.procedure
+
+        def file_widget():
+            return CheckedFileWidget(store, settings.max_file, accept=ACCEPT)
+        schema = application_schema(procedure, file_widget)
+        schema['files'].validator = files_total_validator(settings.max_total)
+        schema['files'].description = _(
+            'Keep, remove or replace each document, or attach new ones.')
+        schema = schema.bind(request=self.request)
+        return deform.Form(
+            schema, renderer=renderer, formid='supplement',
+            action=self.request.resource_url(self.context, 'bo-sung-ho-so',
+                                             self.dossier.code),
+            buttons=(deform.Button('send', _('Send the supplement')),
+                     deform.Button('cancel', _('Cancel'), type='link',
+                                   value=self.request.resource_url(
+                                       self.context, 'ho-so',
+                                       self.dossier.code))))
+
+    def _render(self, form, token, appstruct=None, failure=None,
+                message=None):
+        kw = {'csrf_token': self.request.session.get_csrf_token(),
+              'hidden': (('draft', token),)}
+        html = (failure.render(**kw) if failure is not None
+                else form.render(renderable(appstruct), **kw))
+        return {'form': html, 'dossier': self.dossier,
+                'agency': self.dossier.agency,
+                'form_title': FORM_TITLES[self.dossier.procedure],
+                'request_for_supplement': _latest_request(self.dossier),
+                'declaration': DECLARATION, 'message': message}
+
+    @view_config(context=IRoot, name='bo-sung-ho-so', permission='view',
+                 request_method='GET',
+                 renderer='httttha:templates/public/supplement.pt')
+    def show(self):
+        refused = self._refused()
+        if refused is not None:
+            return refused
+        store = _Preview()
+        keep_current_files(store, self.dossier)
+        return self._render(self._form(store), '',
+                            form_values(self.dossier))
+
+    @view_config(context=IRoot, name='bo-sung-ho-so', permission='view',
+                 request_method='POST',
+                 renderer='httttha:templates/public/supplement.pt')
+    def post(self):
+        request = self.request
+        if not check_csrf_token(request, raises=False):
+            # a forged form, or a session that expired (and with it the
+            # access to the dossier): the ID check comes first
+            return _to_dossier(request, self.code)
+        refused = self._refused()
+        if refused is not None:
+            return refused
+        token = request.POST.get('draft', '')
+        draft = get_draft(self.context, token)
+        if draft is None or getattr(draft, 'dossier_oid', None) != get_oid(
+                self.dossier):
+            token = new_draft(self.context, request.registry,
+                              self.dossier.agency,
+                              self.dossier.procedure)
+            draft = get_draft(self.context, token)
+            draft.dossier_oid = get_oid(self.dossier)
+            keep_current_files(draft.files, self.dossier)
+        form = self._form(draft.files)
+        try:
+            appstruct = form.validate(request.POST.items())
+        except deform.ValidationFailure as failure:
+            return self._render(form, token, failure=failure)
+        try:
+            supplement(request, self.dossier, draft, appstruct, form.schema)
+        except ValueError as e:
+            return self._render(form, token, appstruct, message=e.args[0])
+        del ensure_scratch(self.context).drafts[token]
+        request.session.flash(_('Your supplement was sent. The agency will '
+                                'check the dossier again.'))
+        return _to_dossier(request, self.dossier.code)
+
+
+class _Preview(dict):
+    """The upload store of the form's first showing (nothing is stored
+    until the citizen sends it)."""
+
+    def preview_url(self, uid):
+        return None
