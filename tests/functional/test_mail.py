@@ -150,11 +150,11 @@ def test_submission_receipt_end_to_end(app_factory, smtp):
     assert code in text
     assert 'Kính gửi Nguyễn Thị Hương,' in text
     assert AGENCY_TITLE in text
-    link = 'http://thads.example.com/tra-cuu?ma=%s' % code
+    link = 'http://thads.example.com/tra-cuu?ma=%s&don-vi=001' % code
     assert link in text
     html = message.get_body(('html',))
     assert html is not None and html.get_content_type() == 'text/html'
-    assert 'href="%s"' % link in html.get_content()
+    assert 'href="%s"' % link.replace('&', '&amp;') in html.get_content()
     assert AGENCY_TITLE in html.get_content()
 
     # delivered once: the queue is empty and the next round sends nothing
