@@ -86,3 +86,22 @@ def test_first_tab_focuses_skip_link(page):
     # and it is shown on screen once focused
     box = page.locator('a.skip').bounding_box()
     assert box['x'] >= 0
+
+
+def test_quick_lookup_with_the_searchable_agency_list(page, screenshot_dir):
+    page.goto('/')
+    page.locator('#lookup-form .select-search').fill('ba dinh')                      # accent-insensitive
+    shown = page.evaluate(
+        'Array.from(document.querySelectorAll("#lookup-agency option"))'
+        '.filter(o => !o.hidden && o.value).map(o => o.textContent)')
+    assert shown == [BA_DINH]
+    page.select_option('#lookup-agency', label=BA_DINH)
+    page.fill('#lookup-code', 'K7Q-4M2-XD9')
+    page.click('#lookup-button')
+    page.wait_for_url('**/tra-cuu?*')
+    assert 'Không tìm thấy hồ sơ nào' in page.locator('#results').inner_text()
+    # the form keeps what was asked
+    assert page.input_value('#lookup-code') == 'K7Q-4M2-XD9'
+    assert page.locator('#lookup-agency option:checked').inner_text() == \
+        BA_DINH
+    page.screenshot(path=str(screenshot_dir / 'lookup.png'), full_page=True)
