@@ -60,6 +60,8 @@ setup(
             'httttha-load-agencies = httttha.scripts.load_agencies:main',
             'httttha-demo-data = httttha.scripts.demo_data:main',
             'httttha-send-mail = httttha.scripts.send_mail:main',
+            'httttha-deadline-digest = httttha.scripts.deadline_digest:main',
+            'httttha-handover = httttha.scripts.handover:main',
         ],
     },
 )

@@ -12,6 +12,7 @@ from substanced.catalog import (
 from unidecode import unidecode
 
 from ..interfaces import IAttachment, IDossier
+from ..services.deadlines import index_value as deadline_index_value
 from ..workflows.dossier import state_of
 
 
@@ -41,6 +42,9 @@ class HttthaIndexes(object):
     # never indexed in clear (see id_hash).
     applicant = Keyword()
     id_hash = Field()
+    # the open dossier's total deadline (date.toordinal()); closed dossiers
+    # and those waiting for a supplement are not indexed
+    due = Field()
 
 
 @indexview_defaults(catalog_name='httttha')
@@ -107,6 +111,12 @@ class HttthaIndexViews(object):
     def submitted(self, default):
         when = self._dossier_attr('submitted', None)
         return when.timestamp() if when is not None else default
+
+    @indexview()
+    def due(self, default):
+        if not getattr(self.resource, 'is_dossier', False):
+            return default
+        return deadline_index_value(self.resource, default)
 
     @indexview()
     def applicant(self, default):

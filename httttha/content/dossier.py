@@ -93,9 +93,9 @@ class Dossier(Folder):
     def applicant_name(self):
         return self.applicant.get('full_name', '')
 
-    def record(self, action, who=None, note='', **details):
+    def record(self, action, who=None, note='', when=None, **details):
         """Add a timeline entry (what happened, who did it, when)."""
-        entry = {'when': now(), 'action': action, 'who': who or '',
+        entry = {'when': when or now(), 'action': action, 'who': who or '',
                  'note': note}
         entry.update(details)
         self.timeline.append(entry)
@@ -191,6 +191,8 @@ ACTIONS = {
     'classify': _('Classified and forwarded'),
     'assign': _('Assigned to an officer'),
     'approve': _('Answer sent'),
+    'handover_sent': _('Handed over to the enforcement processing unit'),
+    'decision_received': _('Enforcement decision issued'),
 }
 
 #: internal steps the citizen's page leaves out (drafts of an answer)

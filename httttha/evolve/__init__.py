@@ -1,5 +1,6 @@
 """Evolve steps, one function per change to stored data.  New sites get
 everything from the root-added subscribers and are marked evolved."""
+from ..services.deadlines import ensure_calendar, get_calendar, recompute
 from ..services.scratch import ensure_scratch
 from ..services.submission import ensure_salt
 
@@ -13,5 +14,22 @@ def add_submission_storage(root, registry):
                                                reindex=True)
 
 
+def add_deadlines(root, registry):
+    """B10: the working-day calendar store, the deadlines of the dossiers
+    stored before (computed from their timeline) and the ``due`` index."""
+    ensure_calendar(root)
+    catalog = root['catalogs']['httttha']
+    calendar = get_calendar(root)
+    dossiers = list(catalog['procedure'].any(
+        ['HTTT01', 'HTTT02', 'HTTT03']).execute())
+    for dossier in dossiers:
+        recompute(dossier, calendar)
+    # adds the index and fills it (and commits)
+    catalog.update_indexes(registry=registry, reindex=True)
+    for dossier in dossiers:
+        catalog.reindex_resource(dossier)
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
+    config.add_evolution_step(add_deadlines)

@@ -171,6 +171,68 @@ def _qr(url):
     return drawing
 
 
+def _national_header(st):
+    """Quốc hiệu and tiêu ngữ, centred, with the short rule under them
+    (the single-column header of a citizen's application)."""
+    return [
+        Paragraph(NATION, st['nation']),
+        Paragraph(MOTTO, st['nation']),
+        HRFlowable(
+            width=pdfmetrics.stringWidth(MOTTO, FONT_BOLD, BODY_SIZE),
+            thickness=0.6, color=colors.black, hAlign='CENTER',
+            spaceBefore=1, spaceAfter=2),
+    ]
+
+
+def _plain_table(rows, col_widths, h_align='CENTER', extra=()):
+    """A Table without padding or borders (used for layout only)."""
+    table = Table(rows, colWidths=col_widths, hAlign=h_align)
+    table.setStyle(TableStyle([
+        ('FONTNAME', (0, 0), (-1, -1), FONT),
+        ('LEFTPADDING', (0, 0), (-1, -1), 0),
+        ('RIGHTPADDING', (0, 0), (-1, -1), 0),
+        ('TOPPADDING', (0, 0), (-1, -1), 0),
+        ('BOTTOMPADDING', (0, 0), (-1, -1), 0),
+    ] + list(extra)))
+    return table
+
+
+def _qr_block(url, st, caption='Tra cứu hồ sơ'):
+    """The QR code of url with a caption centred under it."""
+    # A narrow inner table keeps the caption centred under the code
+    # while the code itself stays at the left margin.
+    return _plain_table(
+        [[_qr(_text(url))], [Paragraph(escape(caption), st['caption'])]],
+        [QR_SIZE + 10 * mm], h_align='LEFT',
+        extra=[('ALIGN', (0, 0), (-1, -1), 'CENTER')])
+
+
+def _render(story, title, subject, on_first_page=None, on_page=None):
+    """Lay out story on A4 pages (numbered when more than one) and return
+    the PDF bytes."""
+    out = io.BytesIO()
+    template = SimpleDocTemplate(
+        out, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+        title=title, author='httttha', creator='httttha',
+        subject=subject,
+        # invariant: no timestamps or random ids, the same doc gives the
+        # same bytes (cacheable, testable).
+        invariant=1,
+        # reportlab's default is Helvetica (and so are tables and drawings
+        # below): a non-embedded font the form never draws with, which PDF
+        # checkers flag.
+        initialFontName=FONT)
+    kw = {}
+    if on_first_page is not None:
+        kw['onFirstPage'] = on_first_page
+    if on_page is not None:
+        kw['onLaterPages'] = on_page
+        kw.setdefault('onFirstPage', on_page)
+    template.build(story, canvasmaker=_NumberedCanvas, **kw)
+    return out.getvalue()
+
+
 class _NumberedCanvas(Canvas):
     """Canvas that writes 'Trang n/N' on every page, but only when there is
     more than one page: the total is known only at the end, so pages are
@@ -209,13 +271,7 @@ def application_pdf(doc):
     st = _styles()
     story = []
 
-    # National header (quốc hiệu, tiêu ngữ) with the short rule under it.
-    story.append(Paragraph(NATION, st['nation']))
-    story.append(Paragraph(MOTTO, st['nation']))
-    story.append(HRFlowable(
-        width=pdfmetrics.stringWidth(MOTTO, FONT_BOLD, BODY_SIZE),
-        thickness=0.6, color=colors.black, hAlign='CENTER', spaceBefore=1,
-        spaceAfter=2))
+    story += _national_header(st)
 
     story.append(Paragraph(_markup(doc.get('title')), st['title']))
     story.append(Paragraph(
@@ -246,19 +302,7 @@ def application_pdf(doc):
     ]
     left = ''
     if doc.get('lookup_url'):
-        # A narrow inner table keeps the caption centred under the code
-        # while the code itself stays at the left margin.
-        left = Table([[_qr(_text(doc['lookup_url']))],
-                      [Paragraph('Tra cứu hồ sơ', st['caption'])]],
-                     colWidths=[QR_SIZE + 10 * mm], hAlign='LEFT')
-        left.setStyle(TableStyle([
-            ('ALIGN', (0, 0), (-1, -1), 'CENTER'),
-            ('FONTNAME', (0, 0), (-1, -1), FONT),
-            ('LEFTPADDING', (0, 0), (-1, -1), 0),
-            ('RIGHTPADDING', (0, 0), (-1, -1), 0),
-            ('TOPPADDING', (0, 0), (-1, -1), 0),
-            ('BOTTOMPADDING', (0, 0), (-1, -1), 0),
-        ]))
+        left = _qr_block(doc['lookup_url'], st)
     signature = Table([[left, signer]], colWidths=[CONTENT_WIDTH / 2] * 2)
     signature.setStyle(TableStyle([
         ('FONTNAME', (0, 0), (-1, -1), FONT),
@@ -300,20 +344,260 @@ def application_pdf(doc):
                 'Mã số đăng ký trực tuyến: %s' % code)
             canvas.restoreState()
 
-    out = io.BytesIO()
-    template = SimpleDocTemplate(
-        out, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
-        topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-        title=_text(doc.get('title')), author='httttha', creator='httttha',
-        subject=code,
-        # invariant: no timestamps or random ids, the same doc gives the
-        # same bytes (cacheable, testable).
-        invariant=1,
-        # reportlab's default is Helvetica (and so are tables and drawings
-        # below): a non-embedded font the form never draws with, which PDF
-        # checkers flag.
-        initialFontName=FONT)
-    template.build(story, onFirstPage=first_page,
-                   canvasmaker=_NumberedCanvas)
-    return out.getvalue()
+    return _render(story, _text(doc.get('title')), code,
+                   on_first_page=first_page)
 
+
+
+# --- Administrative documents (thể thức văn bản, Nghị định 30/2020/NĐ-CP) --
+#
+# Notices and slips issued by an enforcement agency share one layout: a
+# two-column header (agency and number on the left, quốc hiệu, tiêu ngữ and
+# place-date on the right), a centred title, the body, the signature block
+# with "Nơi nhận" and, at the foot, the dossier code with a QR code to the
+# public lookup page.
+
+HEADER_SIZE = 11
+ADMIN_SIZE = 11.5
+#: the left (agency) and right (nation) header columns
+HEADER_COLUMNS = (74 * mm, CONTENT_WIDTH - 74 * mm)
+PARAGRAPH_INDENT = 10 * mm
+
+
+def admin_styles():
+    """Paragraph styles of an administrative document (the form styles
+    plus the header, title, body, table and recipient styles)."""
+    st = _styles()
+    # Be Vietnam Pro is much wider than the Times New Roman 13-14 of the
+    # decree: 11.5 pt sets about as many words on a line and keeps a slip
+    # with its signatures on one page.
+    size = ADMIN_SIZE
+    base = ParagraphStyle('admin', parent=st['body'], fontSize=size,
+                          leading=size * 1.35)
+    header = ParagraphStyle(
+        'header', parent=base, fontSize=HEADER_SIZE,
+        leading=HEADER_SIZE * 1.3, alignment=TA_CENTER, spaceAfter=0)
+    st.update({
+        'org': header,
+        'org_bold': ParagraphStyle('org_bold', parent=header,
+                                   fontName=FONT_BOLD),
+        'nation_small': ParagraphStyle('nation_small', parent=header,
+                                       fontName=FONT_BOLD),
+        'motto': ParagraphStyle('motto', parent=header, fontName=FONT_BOLD,
+                                fontSize=BODY_SIZE, leading=BODY_SIZE * 1.3),
+        'number': ParagraphStyle('number', parent=header, fontSize=size,
+                                 leading=size * 1.3, spaceBefore=6),
+        'place_date': ParagraphStyle('place_date', parent=header,
+                                     fontName=FONT_ITALIC, fontSize=size,
+                                     leading=size * 1.3, spaceBefore=6),
+        'doc_title': ParagraphStyle(
+            'doc_title', parent=base, fontName=FONT_BOLD, fontSize=14,
+            leading=19, alignment=TA_CENTER, spaceBefore=12, spaceAfter=0),
+        'doc_subtitle': ParagraphStyle(
+            'doc_subtitle', parent=base, fontName=FONT_BOLD,
+            alignment=TA_CENTER, spaceAfter=0),
+        'addressee': ParagraphStyle(
+            'admin_addressee', parent=base, alignment=TA_CENTER,
+            spaceAfter=8),
+        'para': ParagraphStyle(
+            'para', parent=base, alignment=TA_JUSTIFY,
+            firstLineIndent=PARAGRAPH_INDENT, spaceAfter=3),
+        # hanging indent: wrapped lines of a 'label: value' or list line
+        # start under its text, not under the label or the number
+        'line': ParagraphStyle(
+            'line', parent=base, leftIndent=PARAGRAPH_INDENT + 5 * mm,
+            firstLineIndent=-5 * mm, spaceAfter=1),
+        'sub': ParagraphStyle(
+            'sub', parent=base, leftIndent=PARAGRAPH_INDENT + 10 * mm,
+            firstLineIndent=-5 * mm, spaceAfter=1),
+        'cell': ParagraphStyle(
+            'cell', parent=base, fontSize=10.5, leading=13, spaceAfter=0),
+        'cell_center': ParagraphStyle(
+            'cell_center', parent=base, fontSize=10.5, leading=13,
+            alignment=TA_CENTER, spaceAfter=0),
+        'cell_head': ParagraphStyle(
+            'cell_head', parent=base, fontName=FONT_BOLD, fontSize=10.5,
+            leading=13, alignment=TA_CENTER, spaceAfter=0),
+        'sign': ParagraphStyle(
+            'admin_sign', parent=base, alignment=TA_CENTER, spaceAfter=0),
+        'recipients_head': ParagraphStyle(
+            'recipients_head', parent=base, fontName=FONT_BOLD_ITALIC,
+            fontSize=11, leading=14, spaceAfter=0),
+        'recipients': ParagraphStyle(
+            'recipients', parent=base, fontSize=10, leading=13,
+            spaceAfter=0),
+        'footer': ParagraphStyle(
+            'footer', parent=base, fontSize=10, leading=13, spaceAfter=1),
+    })
+    return st
+
+
+def _upper(value):
+    """Upper case as printed in headers and signature titles (NFC first:
+    'đ'.upper() is 'Đ', and precomposed letters keep their marks)."""
+    return _text(value).upper()
+
+
+def _rule(width):
+    return HRFlowable(width=width, thickness=0.6, color=colors.black,
+                      hAlign='CENTER', spaceBefore=1, spaceAfter=0)
+
+
+def admin_header(doc, st):
+    """The two-column header: cơ quan chủ quản, issuing agency (bold) with a
+    short rule and 'Số: …' on the left; quốc hiệu, tiêu ngữ (underlined)
+    and the place-and-date line on the right."""
+    left = []
+    if _text(doc.get('parent_title')).strip():
+        left.append(Paragraph(_markup(_upper(doc['parent_title'])),
+                              st['org']))
+    agency = _upper(doc.get('agency_title'))
+    left.append(Paragraph(_markup(agency), st['org_bold']))
+    # The rule under the agency name is a third to a half of its length.
+    longest = max([pdfmetrics.stringWidth(line, FONT_BOLD, HEADER_SIZE)
+                   for line in agency.split('\n')] + [0])
+    left.append(_rule(max(20 * mm, min(longest, HEADER_COLUMNS[0]) / 2.5)))
+    right = [
+        Paragraph(NATION, st['nation_small']),
+        Paragraph(MOTTO, st['motto']),
+        # the rule under the motto is as long as the motto
+        _rule(pdfmetrics.stringWidth(MOTTO, FONT_BOLD, BODY_SIZE)),
+    ]
+    number = _text(doc.get('number')).strip() or '.......'
+    rows = [
+        [left, right],
+        [Paragraph('Số: %s' % _markup(number), st['number']),
+         Paragraph(escape(_date_line(doc.get('place'), doc.get('date'))),
+                   st['place_date'])],
+    ]
+    return _plain_table(rows, list(HEADER_COLUMNS), extra=[
+        ('VALIGN', (0, 0), (-1, -1), 'TOP'),
+        # centres the rules, which have a fixed width
+        ('ALIGN', (0, 0), (-1, -1), 'CENTER')])
+
+
+def admin_title(doc, st):
+    """The centred title (upper case), an optional subtitle ('Về việc …'
+    or 'V/v …') and the short rule under them."""
+    parts = [Paragraph(_markup(_upper(doc.get('title'))), st['doc_title'])]
+    if _text(doc.get('subtitle')).strip():
+        parts.append(Paragraph(_markup(doc['subtitle']), st['doc_subtitle']))
+    parts.append(HRFlowable(width=40 * mm, thickness=0.6,
+                            color=colors.black, hAlign='CENTER',
+                            spaceBefore=2, spaceAfter=8))
+    return parts
+
+
+def signer_block(title, name, st, hint=None):
+    """One signature: the title in bold upper case (several lines allowed:
+    'KT. CHI CỤC TRƯỞNG\\nPHÓ CHI CỤC TRƯỞNG'), an optional italic hint,
+    room to sign, then the name in bold."""
+    block = [Paragraph('<b>%s</b>' % _markup(_upper(title)), st['sign'])]
+    if hint:
+        block.append(Paragraph('<i>%s</i>' % escape(hint), st['sign']))
+    block.append(Spacer(1, 18 * mm))
+    block.append(Paragraph('<b>%s</b>' % _markup(name), st['sign']))
+    return block
+
+
+def recipients_block(recipients, st):
+    """'Nơi nhận:' and one '- …;' line per recipient, the last ending with
+    a full stop."""
+    items = [_text(r).strip().rstrip(';.') for r in recipients or ()]
+    items = [i for i in items if i]
+    block = [Paragraph('Nơi nhận:', st['recipients_head'])]
+    for number, item in enumerate(items, 1):
+        end = '.' if number == len(items) else ';'
+        block.append(Paragraph('- %s%s' % (_markup(item), end),
+                               st['recipients']))
+    return block
+
+
+def lookup_footer(code, lookup_url, st, hint=None):
+    """The foot of a document: the dossier code, the lookup address and a
+    QR code of it. Empty when there is neither code nor URL."""
+    code = _text(code).strip()
+    url = _text(lookup_url).strip()
+    if not code and not url:
+        return []
+    lines = []
+    if code:
+        lines.append(Paragraph('Mã hồ sơ: <b>%s</b>' % _markup(code),
+                               st['footer']))
+    if url:
+        lines.append(Paragraph('Tra cứu hồ sơ tại: %s' % _markup(url),
+                               st['footer']))
+    if hint:
+        lines.append(Paragraph('<i>%s</i>' % _markup(hint), st['footer']))
+    if not url:
+        return [Spacer(1, 3 * mm)] + lines
+    # No caption under the code: the text beside it says what it is.
+    qr_width = QR_SIZE + 4 * mm
+    table = _plain_table([[_qr(url), lines]],
+                         [qr_width, CONTENT_WIDTH - qr_width],
+                         extra=[('VALIGN', (0, 0), (-1, -1), 'MIDDLE')])
+    return [Spacer(1, 3 * mm), table]
+
+
+def administrative_pdf(doc, body):
+    """Render an administrative document as PDF bytes.
+
+    doc keys: parent_title (may be empty), agency_title, number, place,
+    date (datetime.date), title, subtitle (optional), addressee (optional:
+    what follows 'Kính gửi:'), signers [(title, name)] or
+    [(title, name, hint)] — one signer signs on the right, two sign left
+    and right —, recipients (optional list: 'Nơi nhận' on the left of a
+    single signer), code, lookup_url, lookup_hint (optional line under
+    the lookup address). body is a list of flowables drawn with the styles
+    of admin_styles(). All text is literal (escaped here).
+    """
+    register_fonts()
+    st = admin_styles()
+    story = [admin_header(doc, st)]
+    story += admin_title(doc, st)
+    if _text(doc.get('addressee')).strip():
+        story.append(Paragraph(
+            'Kính gửi: <b>%s</b>' % _markup(doc['addressee']),
+            st['addressee']))
+    body = list(body)
+    # The last paragraph goes with the signature: a signature never
+    # stands alone at the top of a page.
+    last = body[-1:]
+    story += body[:-1]
+
+    signers = [tuple(s) + (None,) * (3 - len(s))
+               for s in doc.get('signers') or ()]
+    half = CONTENT_WIDTH / 2
+    if len(signers) >= 2:
+        cells = [signer_block(t, n, st, h) for t, n, h in signers[:2]]
+    else:
+        left = ''
+        if doc.get('recipients'):
+            left = recipients_block(doc['recipients'], st)
+        right = signer_block(*signers[0][:2], st, signers[0][2]) \
+            if signers else ''
+        cells = [left, right]
+    signature = _plain_table([cells], [half, half], extra=[
+        ('VALIGN', (0, 0), (-1, -1), 'TOP')])
+    closing = last + [Spacer(1, 4 * mm), signature]
+    closing += lookup_footer(doc.get('code'), doc.get('lookup_url'), st,
+                             doc.get('lookup_hint'))
+    # The signature, recipients and lookup block end the document together.
+    story.append(KeepTogether(closing))
+
+    code = _text(doc.get('code')).strip()
+
+    def every_page(canvas, _doc):
+        # The dossier code in the bottom margin of every page, so a loose
+        # page of a long notice still says which dossier it belongs to.
+        if code:
+            canvas.saveState()
+            canvas.setFont(FONT, 8)
+            canvas.drawString(MARGIN_LEFT, MARGIN_BOTTOM / 2,
+                              'Mã hồ sơ: %s' % code)
+            canvas.restoreState()
+
+    title = _text(doc.get('title'))
+    if _text(doc.get('subtitle')).strip():
+        title = '%s %s' % (title, _text(doc['subtitle']))
+    return _render(story, title, code, on_page=every_page)

@@ -150,7 +150,7 @@ def parse_keywords(text):
     return words, numbers, emails
 
 
-def _phone_forms(digits):
+def phone_forms(digits):
     """The ways a phone may have been written, as indexed (digits only)."""
     forms = {digits}
     if digits.startswith('84') and len(digits) in (11, 12):
@@ -175,7 +175,7 @@ def find_by_keywords(root, text, agency):
         query &= applicant.all(words)
     salt = ensure_salt(root)
     for number in numbers:
-        query &= (applicant.any(_phone_forms(number))
+        query &= (applicant.any(phone_forms(number))
                   | catalog['id_hash'].eq(id_hash(number, salt)))
     for email in emails:
         query &= applicant.eq(email)

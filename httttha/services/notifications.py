@@ -6,7 +6,7 @@ Without a queue configured (``mail.queue_path``) they are sent directly,
 still only after the commit."""
 from pyramid.renderers import render
 from pyramid_mailer import get_mailer
-from pyramid_mailer.message import Message
+from pyramid_mailer.message import Attachment, Message
 from repoze.sendmail.maildir import Maildir
 
 from .. import _
@@ -41,7 +41,8 @@ def _send(request, message):
         mailer.send(message)
 
 
-def _mail_applicant(request, dossier, template, subject, **values):
+def _mail_applicant(request, dossier, template, subject, attachments=(),
+                    **values):
     """Send the applicant of ``dossier`` the mail ``template`` (``.txt``
     and ``.pt`` under templates/mail).  Nothing is sent without an e-mail
     address."""
@@ -57,7 +58,8 @@ def _mail_applicant(request, dossier, template, subject, **values):
     message = Message(
         subject=request.localizer.translate(subject), recipients=[email],
         body=_text(render(path + 'txt', values, request)),
-        html=_text(render(path + 'pt', values, request)))
+        html=_text(render(path + 'pt', values, request)),
+        attachments=list(attachments))
     _send(request, message)
     return message
 
@@ -85,3 +87,41 @@ def includeme(config):
     if queue:
         # made once at start: concurrent first sends would race to make it
         Maildir(queue, create=True)
+
+
+def agency_response(request, dossier, entry):
+    """A copy of the agency's answer ``entry`` (the dossier page is the
+    source of truth): the message, the appointment, the notice as PDF."""
+    from ..content.dossier import ACTIONS
+    from .processing import notice_pdf
+    translate = request.localizer.translate
+    attachments = []
+    if entry.get('slip'):
+        attachments.append(Attachment(
+            'thong-bao-%s.pdf' % dossier.code, 'application/pdf',
+            notice_pdf(request, dossier, entry)))
+    appointment = entry.get('appointment')
+    return _mail_applicant(
+        request, dossier, 'response', _(
+            'mail-response-subject', default='Dossier ${code}: ${action}',
+            mapping={'code': dossier.code,
+                     'action': translate(ACTIONS[entry['action']])}),
+        attachments=attachments, entry=entry,
+        action=translate(ACTIONS[entry['action']]),
+        appointment=appointment,
+        appointment_text=_appointment_text(appointment))
+
+
+def _appointment_text(appointment):
+    if not appointment:
+        return ''
+    parts = [appointment['date'].strftime('%d/%m/%Y')
+             if hasattr(appointment.get('date'), 'strftime')
+             else appointment.get('date') or '']
+    parts += [appointment.get(k) or '' for k in ('time', 'place')]
+    text = ', '.join(p for p in parts if p)
+    if appointment.get('officer'):
+        text += '; cán bộ: %s' % appointment['officer']
+    if appointment.get('contact'):
+        text += '; liên hệ: %s' % appointment['contact']
+    return text

@@ -90,33 +90,47 @@ def submit(request, draft, agency):
     double click, a refresh) yields the same dossier: two concurrent
     sends both write the draft, so one of them conflicts and is retried,
     and the retry finds the code."""
-    root = request.root
     registry = request.registry
-    folder = agency['ho-so']
     if draft.code is not None:
-        return folder.get(draft.code)
-    if not may_submit(root, registry, request.client_addr, count=True):
+        return agency['ho-so'].get(draft.code)
+    if not may_submit(request.root, registry, request.client_addr,
+                      count=True):
         raise Throttled()
     data = dict(draft.data)
     files = data.pop('files', {}) or {}
-    data['files'] = {slot: f['filename'] for slot, f in files.items() if f}
-    code = issue_code(root)
-    dossier = registry.content.create(
-        CONTENT_TYPES[draft.procedure], code=code, data=data,
-        agency_oid=get_oid(agency), channel='online',
-        id_hash=id_hash(data['applicant']['id_number'], ensure_salt(root)))
-    get_workflow(request, WORKFLOW, CONTENT_TYPES[draft.procedure]
-                 ).initialize(dossier, request)
-    dossier.record('submitted', who=data['applicant']['full_name'],
-                   state='submitted')
-    folder.add(code, dossier, registry=registry)
+    dossier = create_dossier(request, agency, draft.procedure, data, files,
+                             channel='online')
     for slot, info in files.items():
         if info:
             attach(registry, dossier, draft, slot, info)
-    draft.code = code
+    draft.code = dossier.code
     draft.data = None
     draft.files.clear()
     notifications.submission_receipt(request, dossier)
+    return dossier
+
+
+def create_dossier(request, agency, procedure, data, files, channel,
+                   **entry):
+    """Store a new dossier of ``agency`` from the application's ``data``
+    (``files``: slot -> upload info, recorded by filename) and start its
+    workflow and deadlines; the caller adds the files.  ``entry`` goes
+    into the first timeline entry."""
+    from . import deadlines
+    root, registry = request.root, request.registry
+    data = dict(data)
+    data['files'] = {slot: f['filename'] for slot, f in files.items() if f}
+    code = issue_code(root)
+    content_type = CONTENT_TYPES[procedure]
+    dossier = registry.content.create(
+        content_type, code=code, data=data, agency_oid=get_oid(agency),
+        channel=channel,
+        id_hash=id_hash(data['applicant']['id_number'], ensure_salt(root)))
+    get_workflow(request, WORKFLOW, content_type).initialize(dossier, request)
+    deadlines.on_submit(dossier, deadlines.get_calendar(root))
+    who = entry.pop('who', None) or data['applicant']['full_name']
+    dossier.record('submitted', who=who, state='submitted', **entry)
+    agency['ho-so'].add(code, dossier, registry=registry)
     return dossier
 
 

@@ -19,7 +19,10 @@ class Page(object):
         self.end = self.start + size
         self.request = request
 
-    def url(self, number):
+    def url(self, number, **changes):
+        """This listing at page ``number``, with ``changes`` to its
+        query."""
         params = dict(self.request.GET)
+        params.update(changes)
         params['page'] = number
         return self.request.path_url + '?' + urlencode(sorted(params.items()))

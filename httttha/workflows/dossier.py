@@ -6,6 +6,7 @@ from substanced.event import ObjectModified
 from substanced.workflow import STATE_ATTR, Workflow, get_workflow
 
 from .. import _
+from ..content.dossier import now
 from ..services.roles import APPROVE, ASSIGN, DRAFT, PROCESS
 
 TYPE = 'dossier'
@@ -36,14 +37,18 @@ def act(request, dossier, transition, who=None, **details):
     current state), write the timeline entry with the new state and
     ``details`` (note, message to the citizen, files, appointment,
     changes…), and reindex.  Returns the entry."""
+    from ..services import deadlines
     registry = request.registry
     workflow = get_workflow(request, TYPE, registry.content.typeof(dossier))
     workflow.transition(dossier, request, transition)
+    entry_when = now()
+    deadlines.on_transition(dossier, state_of(dossier), entry_when,
+                            deadlines.get_calendar(request.root))
     if who is None:
         user = request.user
         who = getattr(user, 'title', None) or getattr(user, '__name__', '')
     entry = dossier.record(transition, who=who, state=state_of(dossier),
-                           **details)
+                           when=entry_when, **details)
     # substanced's events go to (event, object) subscribers
     registry.subscribers((ObjectModified(dossier), dossier), None)
     return entry

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.renderers import render_to_response
+from pyramid.response import Response
 from pyramid.session import check_csrf_token
 from pyramid.view import view_config
 from substanced.interfaces import IRoot
@@ -31,6 +32,7 @@ from ...content.application import (
 )
 from ...content.dossier import ACTIONS, HIDDEN_ACTIONS, VN, local_time
 from ...services import lookup as service
+from ...services.processing import notice_pdf
 from ...services.scratch import ensure_scratch
 from ...services.submission import get_draft, limits, new_draft
 from ...services.supplement import (
@@ -172,6 +174,8 @@ class DossierPage(object):
             'received': local_time(dossier.submitted),
             'appointment': service.appointment(dossier),
             'due': getattr(dossier, 'due', None),
+            'decision': getattr(dossier, 'decision', None),
+            'handover': getattr(dossier, 'handover', None),
             'entries': _public_timeline(dossier),
             'request_for_supplement': _latest_request(dossier),
             'can_supplement': can_supplement(dossier),
@@ -194,11 +198,13 @@ def _public_timeline(dossier):
     """Timeline entries as the citizen sees them: no internal notes, no
     staff drafts, and the agency's files as links."""
     entries = []
-    for entry in dossier.timeline:
+    for index, entry in enumerate(dossier.timeline):
         if entry['action'] in HIDDEN_ACTIONS:
             continue
         files = [dossier.public_file(name) for name in entry.get('files', ())]
         entries.append({
+            'slip': entry.get('slip'),
+            'index': index,
             'when': local_time(entry['when']),
             'action': ACTIONS.get(entry['action'], entry['action']),
             'state': STATE_TITLES.get(entry.get('state')),
@@ -238,6 +244,30 @@ def download(context, request):
         "attachment; filename=\"%s\"; filename*=UTF-8''%s" % (
             name.encode('ascii', 'replace').decode().replace('"', ''),
             quote(filename)))
+    response.cache_control = 'private, no-store'
+    return response
+
+
+@view_config(context=IRoot, name='phieu-ho-so', permission='view')
+def notice(context, request):
+    """The notice the agency sent with timeline entry ``<index>``, as PDF,
+    for a dossier opened in this browser session."""
+    if len(request.subpath) != 2:
+        raise HTTPNotFound()
+    code, index = request.subpath
+    dossier = service.dossier_by_code(context, code)
+    if not service.is_open(request, dossier):
+        return _to_dossier(request, code[:40])
+    try:
+        entry = dossier.timeline[int(index)]
+    except (IndexError, ValueError):
+        raise HTTPNotFound()
+    if not entry.get('slip') or entry['action'] in HIDDEN_ACTIONS:
+        raise HTTPNotFound()
+    response = Response(notice_pdf(request, dossier, entry),
+                        content_type='application/pdf',
+                        content_disposition='inline; filename="%s"' % (
+                            'thong-bao-%s-%s.pdf' % (dossier.code, index)))
     response.cache_control = 'private, no-store'
     return response
 

@@ -12,10 +12,13 @@ from substanced.util import find_catalog, get_oid
 from ... import _
 from ...catalog import fold
 from ...content.agency import AgencySchema, DepartmentSchema
+from ...content.application import PROCEDURES
+from ...content.dossier import local_time
 from ...content.user import ROLE_CHOICES
 from ...interfaces import IAgency, IDepartmentFolder
 from ...services import roles
 from ...services.accounts import add_user
+from ...workflows.dossier import STATE_TITLES, state_of
 from ..paging import Page
 from .accounts import AddUserSchema
 
@@ -40,15 +43,32 @@ def staff_entry(context, request):
            permission=roles.WORK,
            renderer='httttha:templates/sdi/workspace.pt')
 def workspace(context, request):
-    """Bàn làm việc: the unit, the user's roles here and the queues."""
+    """Bàn làm việc: the unit, the user's roles here and the queues of
+    dossiers, filtered, sorted and paged."""
+    from ...services import deadlines, workspace as service
     user = request.user
     here = get_oid(context)
+    filters = service.Filters(request.GET)
+    today = local_time().date()
+    counts, results = service.queues(request, context, filters, today)
+    page = Page(request, len(results), filters.size)
+    rows = service.page_rows(context, results, filters, page.start,
+                             page.end)
+    calendar = deadlines.get_calendar(request.root)
     return {
         'agency': context,
         'roles': [roles.ROLES[r].title for r in getattr(user, 'roles', ())
                   if getattr(user, 'agency_oid', None) == here],
         'can_manage_users': has_permission(roles.MANAGE_USERS, context,
                                            request),
+        'can_register': has_permission(roles.PROCESS, context, request),
+        'filters': filters, 'queues': service.QUEUES, 'counts': counts,
+        'page': page, 'has_subs': bool(context.sub_agencies()),
+        'rows': [{'dossier': d, 'state': state_of(d),
+                  'status': deadlines.status(d, today, calendar),
+                  'received': local_time(d.submitted)} for d in rows],
+        'state_titles': STATE_TITLES, 'procedures': PROCEDURES,
+        'sizes': service.PAGE_SIZES,
     }
 
 

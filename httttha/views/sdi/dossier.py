@@ -1,0 +1,346 @@
+"""Back-office views of a dossier (B3-B7, B11): the detail, the support
+decision ("Hỗ trợ"), the original papers, the handover, the result and
+the notices.  The steps themselves are in ``services.processing``."""
+import colander
+import deform
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
+from pyramid.response import Response
+from substanced.form import FileUploadTempStore, FormView
+from substanced.schema import Schema
+from substanced.sdi import mgmt_view
+from substanced.workflow import WorkflowError
+
+from ... import _
+from ...content.application import ACCEPT, VNDate, application_sections
+from ...content.dossier import ACTIONS, local_time
+from ...interfaces import IDossier
+from ...services import processing, roles
+from ...services.submission import limits
+from ...workflows.dossier import STATE_TITLES, state_of
+from ..public.forms import CheckedFileWidget
+
+FORM = 'substanced.sdi:templates/form.pt'
+
+
+def _text(title, required=True, area=False, max_length=4000, **kw):
+    return colander.SchemaNode(
+        colander.String(), title=title,
+        missing=colander.required if required else '',
+        validator=colander.Length(max=max_length),
+        widget=deform.widget.TextAreaWidget(rows=5) if area else None, **kw)
+
+
+class Appointment(colander.MappingSchema):
+    """Lịch hẹn: when and where the citizen brings the original papers."""
+    date = colander.SchemaNode(VNDate(), title=_('Date'), missing=None,
+                               widget=deform.widget.TextInputWidget(
+                                   attributes={'placeholder': 'dd/mm/yyyy'}))
+    time = _text(_('Time'), required=False, max_length=50)
+    place = _text(_('Place'), required=False, max_length=300)
+    officer = _text(_('Officer'), required=False, max_length=200)
+    contact = _text(_('Contact'), required=False, max_length=200)
+
+
+def _files_node(request):
+    files = colander.SchemaNode(colander.Mapping(), name='files',
+                                title=_('Attached files'))
+    store = FileUploadTempStore(request)
+    for i in (1, 2, 3):
+        files.add(colander.SchemaNode(
+            deform.FileData(), name='file_%d' % i, missing=None,
+            title=_('File ${n}', mapping={'n': i}),
+            widget=CheckedFileWidget(store, limits(request.registry).max_file,
+                                     accept=ACCEPT,
+                                     template='file_upload')))
+    return files
+
+
+def _uploads(appstruct):
+    """(filename, stream, mimetype) of the form's files, rewound: the temp
+    store has read them already."""
+    files = [f for f in (appstruct.get('files') or {}).values() if f]
+    for f in files:
+        f['fp'].seek(0)
+    return [(f['filename'], f['fp'], f['mimetype']) for f in files]
+
+
+def _decision_rules(node, value):
+    """A refusal or a supplement needs its reason or guidance; an
+    acceptance needs the appointment's date and place."""
+    error = colander.Invalid(node)
+    if value['support'] != 'valid' and not value['message'].strip():
+        error['message'] = _('Write the reason or the guidance for the '
+                             'applicant.')
+    if value['support'] == 'valid':
+        appointment = value['appointment']
+        if not appointment['date']:
+            error['appointment.date'] = _('Give the date of the appointment.')
+        if not appointment['place']:
+            error['appointment.place'] = _('Give the place of the '
+                                           'appointment.')
+    if error.children:
+        raise error
+
+
+class DecisionSchema(Schema):
+    support = colander.SchemaNode(
+        colander.String(), title=_('Type of support'),
+        validator=colander.OneOf([k for k, _t in processing.SUPPORT_TYPES]),
+        widget=deform.widget.RadioChoiceWidget(
+            values=processing.SUPPORT_TYPES))
+    message = _text(_('Opinion'), required=False, area=True,
+                    description=_('Shown to the applicant: the guidance, the '
+                                  'reason, or what to bring.'))
+    appointment = Appointment(title=_('Appointment (complete and valid '
+                                      'dossiers)'))
+    validator = staticmethod(_decision_rules)
+
+
+def _guard(request, dossier, allowed):
+    if not allowed(dossier):
+        request.sdiapi.flash(request.localizer.translate(
+            processing.NOT_NOW), 'warning')
+        return HTTPFound(request.sdiapi.mgmt_path(dossier, '@@chi-tiet'))
+    return None
+
+
+class StepView(FormView):
+    """A step of the officer's: shown only when the dossier is in the
+    right state; the workflow checks the permission again."""
+    allowed = None
+    buttons = ()
+
+    def __call__(self):
+        refused = _guard(self.request, self.context, type(self).allowed)
+        if refused is not None:
+            return refused
+        return FormView.__call__(self)
+
+    def _done(self, step, *args, **kw):
+        try:
+            step(self.request, self.context, *args, **kw)
+        except WorkflowError:
+            # raising aborts the transaction: nothing of the step is kept
+            raise HTTPForbidden()
+        except processing.StepRefused as e:
+            self.request.sdiapi.flash(self.request.localizer.translate(
+                e.args[0]), 'warning')
+        else:
+            self.request.sdiapi.flash(self.request.localizer.translate(
+                _('Saved. The applicant sees it on the dossier page.')),
+                'success')
+        return HTTPFound(self.request.sdiapi.mgmt_path(self.context,
+                                                       '@@chi-tiet'))
+
+    def cancel_success(self, appstruct):
+        return HTTPFound(self.request.sdiapi.mgmt_path(self.context,
+                                                       '@@chi-tiet'))
+    cancel_failure = cancel_success
+
+
+@mgmt_view(context=IDossier, name='ho-tro', tab_title=_('Support'),
+           permission=roles.PROCESS, renderer=FORM,
+           tab_condition=lambda context, request: processing.can_decide(
+               context))
+class DecisionView(StepView):
+    """Hỗ trợ (B4): Loại hỗ trợ, Ý kiến, files and, for a complete and
+    valid dossier, the appointment; Xuất phiếu, Gửi, Gửi và gửi mail."""
+    title = _('Support')
+    allowed = staticmethod(processing.can_decide)
+    buttons = (deform.Button('preview', _('Print the notice')),
+               deform.Button('send', _('Send')),
+               deform.Button('send_mail', _('Send and e-mail')),
+               deform.Button('cancel', _('Cancel'), type='submit'))
+
+    def __init__(self, context, request):
+        StepView.__init__(self, context, request)
+        self.schema = DecisionSchema()
+        self.schema.add_before('appointment', _files_node(request))
+
+    def show(self, form):
+        agency = self.context.agency
+        user = self.request.user
+        return {'form': form.render({'appointment': {
+            'place': agency.address or agency.title,
+            'officer': getattr(user, 'full_name', '') or '',
+            'contact': agency.phone or ''}})}
+
+    def _appointment(self, appstruct):
+        return appstruct['appointment'] if appstruct['support'] == 'valid' \
+            else None
+
+    def preview_success(self, appstruct):
+        """Xuất phiếu: the notice as it would be sent, nothing recorded."""
+        dossier = self.context
+        entry = {'slip': {'kind': processing.slip_kind(
+                     dossier, appstruct['support']),
+                     'number': '…', 'date': local_time().date()},
+                 'support': appstruct['support'],
+                 'message': appstruct['message'],
+                 'appointment': self._appointment(appstruct),
+                 'who': getattr(self.request.user, 'full_name', '')}
+        return _pdf(processing.notice_pdf(self.request, dossier, entry),
+                    'phieu-du-thao-%s.pdf' % dossier.code)
+
+    def send_success(self, appstruct, mail=False):
+        return self._done(processing.decide, appstruct['support'],
+                          appstruct['message'], _uploads(appstruct),
+                          appointment=self._appointment(appstruct),
+                          mail=mail)
+
+    def send_mail_success(self, appstruct):
+        return self.send_success(appstruct, mail=True)
+
+
+def originals_schema(labels):
+    """One "matches" box and note per paper to compare, and the guidance
+    for the applicant, required when a paper does not match."""
+    schema = Schema()
+    for i, label in enumerate(labels):
+        paper = colander.SchemaNode(colander.Mapping(), name='paper_%d' % i,
+                                    title=label)
+        paper.add(colander.SchemaNode(
+            colander.Boolean(), name='matched', missing=False,
+            title=_('Matches the online dossier')))
+        paper.add(_text(_('Note'), name='note', required=False,
+                        max_length=500))
+        schema.add(paper)
+    schema.add(_text(_('Guidance for the applicant (when a paper does not '
+                       'match)'), name='message', required=False, area=True))
+
+    def validator(node, value):
+        if not all(value['paper_%d' % i]['matched']
+                   for i in range(len(labels))) and \
+                not value['message'].strip():
+            error = colander.Invalid(node)
+            error['message'] = _('Tell the applicant what to correct.')
+            raise error
+    schema.validator = validator
+    return schema
+
+
+def originals_checklist(dossier):
+    """The papers to compare: the signed application, the ID paper and
+    every document sent online."""
+    return ([_('Signed application (original)'),
+             _('Identity paper')] +
+            [f.title for _slot, f in dossier.attachments()])
+
+
+@mgmt_view(context=IDossier, name='nhan-ho-so-goc',
+           tab_title=_('Original papers'), permission=roles.PROCESS,
+           renderer=FORM,
+           tab_condition=lambda context, request:
+           processing.can_receive_originals(context))
+class OriginalsView(StepView):
+    """Nhận hồ sơ gốc (B5): match the papers with the online data."""
+    title = _('Original papers')
+    allowed = staticmethod(processing.can_receive_originals)
+    buttons = (deform.Button('save', _('Save')),
+               deform.Button('save_mail', _('Save and e-mail')),
+               deform.Button('cancel', _('Cancel'), type='submit'))
+
+    def __init__(self, context, request):
+        StepView.__init__(self, context, request)
+        translate = request.localizer.translate
+        self.labels = [translate(label)
+                       for label in originals_checklist(context)]
+        self.schema = originals_schema(self.labels)
+
+    def save_success(self, appstruct, mail=False):
+        checklist = [(label, appstruct['paper_%d' % i]['matched'],
+                      appstruct['paper_%d' % i]['note'])
+                     for i, label in enumerate(self.labels)]
+        return self._done(processing.receive_originals, checklist,
+                          appstruct['message'], mail=mail)
+
+    def save_mail_success(self, appstruct):
+        return self.save_success(appstruct, mail=True)
+
+
+class ResultSchema(Schema):
+    message = _text(_('Opinion'), area=True,
+                    description=_('The result, as the applicant will read '
+                                  'it.'))
+
+
+@mgmt_view(context=IDossier, name='tra-ket-qua', tab_title=_('Result'),
+           permission=roles.PROCESS, renderer=FORM,
+           tab_condition=lambda context, request:
+           processing.can_return_result(context))
+class ResultView(StepView):
+    """Trả kết quả (B7): Ý kiến and the result's scans; the citizen is
+    e-mailed."""
+    title = _('Return the result')
+    allowed = staticmethod(processing.can_return_result)
+    buttons = (deform.Button('update', _('Update')),
+               deform.Button('cancel', _('Cancel'), type='submit'))
+
+    def __init__(self, context, request):
+        StepView.__init__(self, context, request)
+        self.schema = ResultSchema()
+        self.schema.add(_files_node(request))
+
+    def update_success(self, appstruct):
+        return self._done(processing.return_result, appstruct['message'],
+                          _uploads(appstruct), mail=True)
+
+
+@mgmt_view(context=IDossier, name='chuyen-thu-ly', permission=roles.PROCESS,
+           request_method='POST', check_csrf=True, tab_condition=False)
+def transfer(context, request):
+    """Chuyển thụ lý THA (B6), from the detail page's button."""
+    return StepView(context, request)._done(processing.transfer)
+
+
+@mgmt_view(context=IDossier, name='chi-tiet', tab_title=_('Dossier'),
+           permission=roles.VIEW_DOSSIERS,
+           renderer='httttha:templates/sdi/dossier.pt')
+def detail(context, request):
+    """Chi tiết hồ sơ (B3)."""
+    from ...services import deadlines
+    state = state_of(context)
+    calendar = deadlines.get_calendar(request.root)
+    today = local_time().date()
+    return {
+        'dossier': context, 'state': state,
+        'state_title': STATE_TITLES.get(state, state),
+        'received': local_time(context.submitted),
+        'due_status': deadlines.status(context, today, calendar),
+        'sections': application_sections(context.procedure,
+                                         context.declared),
+        'files': [f for f in context.values()
+                  if getattr(f, 'is_attachment', False)
+                  or getattr(f, 'is_response', False)],
+        'entries': [dict(e, index=i, label=ACTIONS.get(e['action'],
+                                                        e['action']),
+                         local=local_time(e['when']))
+                    for i, e in enumerate(context.timeline)],
+        'state_titles': STATE_TITLES,
+        'handover': getattr(context, 'handover', None),
+        'decision': getattr(context, 'decision', None),
+        'can': {'decide': processing.can_decide(context),
+                'originals': processing.can_receive_originals(context),
+                'transfer': processing.can_transfer(context),
+                'result': processing.can_return_result(context)},
+    }
+
+
+@mgmt_view(context=IDossier, name='phieu', permission=roles.VIEW_DOSSIERS,
+           tab_condition=False)
+def notice(context, request):
+    """The notice of timeline entry ``<index>`` as PDF (B11)."""
+    try:
+        entry = context.timeline[int(request.subpath[0])]
+    except (IndexError, ValueError):
+        raise HTTPNotFound()
+    if not entry.get('slip'):
+        raise HTTPNotFound()
+    return _pdf(processing.notice_pdf(request, context, entry),
+                'phieu-%s-%s.pdf' % (context.code, request.subpath[0]))
+
+
+def _pdf(body, filename):
+    return Response(body, content_type='application/pdf',
+                    content_disposition='inline; filename="%s"' % filename,
+                    cache_control='no-store')
