@@ -22,6 +22,10 @@ ENVIRONMENT = {
     'HTTTHA_SMTP_TLS': 'mail.tls',
     'HTTTHA_MAIL_SENDER': 'mail.default_sender',
     'HTTTHA_MAIL_QUEUE': 'mail.queue_path',
+    'HTTTHA_CASE_MANAGEMENT_URL': 'httttha.case_management_url',
+    'HTTTHA_CASE_MANAGEMENT_TOKEN': 'httttha.case_management_token',
+    'HTTTHA_CASE_MANAGEMENT_INBOUND_TOKEN':
+        'httttha.case_management_inbound_token',
 }
 
 #: must be present when settings come from the environment
