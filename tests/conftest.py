@@ -3,6 +3,7 @@ and the demo accounts, built once, and WebTest apps on copies of it."""
 import os
 import re
 import shutil
+import socket
 
 import pytest
 import transaction
@@ -123,3 +124,25 @@ def open_template_root(directory):
         conn.close()
         db.close()
     return root, closer
+
+
+@pytest.fixture
+def receiver():
+    """A fake case-management software listening on loopback."""
+    from .fakes import Receiver
+    receiver = Receiver().start()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()
+
+
+@pytest.fixture
+def closed_port():
+    """A port where nothing listens (bound, not listening: refused)."""
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        sock.close()

@@ -7,9 +7,7 @@ import email.policy
 import io
 import json
 import os
-import threading
 import unicodedata
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import webtest
@@ -40,52 +38,11 @@ def pdf_text(body):
     return ' '.join(unicodedata.normalize('NFC', words).split())
 
 
-class CaseManagement(object):
-    """A fake case-management server on loopback that records what it
-    receives."""
-
-    def __init__(self):
-        self.received = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers['Content-Length']))
-                outer.received.append((dict(self.headers), json.loads(body)))
-                reply = json.dumps({'ok': True}).encode()
-                self.send_response(200)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:%d/ho-so' % self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever,
-                                       daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
-
-
 @pytest.fixture
-def case_management():
-    server = CaseManagement()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def app(app_factory, case_management):
+def app(app_factory, receiver):
     return app_factory(**{
         'httttha.captcha': 'false',
-        'httttha.case_management_url': case_management.url,
+        'httttha.case_management_url': receiver.url,
         'httttha.case_management_token': OUTBOUND_TOKEN,
         'httttha.case_management_inbound_token': INBOUND_TOKEN,
     })
@@ -159,7 +116,7 @@ def citizen_page(app, code):
     return citizen, open_with_id(citizen, code).follow()
 
 
-def test_httt01_from_submission_to_result(app, case_management):
+def test_httt01_from_submission_to_result(app, receiver):
     code = submit_dossier(app, files={'judgment': ('Bản án.pdf',
                                                    pdf_bytes())})
     staff = officer(app)
@@ -209,9 +166,9 @@ def test_httt01_from_submission_to_result(app, case_management):
         '@@chuyen-thu-ly')][0]]
     page = form.submit().follow()
     assert text(page, '#state') == 'Đang thụ lý'
-    (headers, payload), = case_management.received
-    assert headers['Authorization'] == 'Bearer ' + OUTBOUND_TOKEN
-    assert payload['code'] == code
+    (request,) = receiver.requests
+    assert request['headers']['Authorization'] == 'Bearer ' + OUTBOUND_TOKEN
+    assert receiver.json()['code'] == code
     assert 'Đã chuyển' in text(page, '#handover')
 
     # the decision comes back through the API
@@ -241,7 +198,7 @@ def test_httt01_from_submission_to_result(app, case_management):
     assert queued(app)[-1]['Subject'] == 'Hồ sơ %s: Trả kết quả' % code
 
 
-def test_httt03_without_handover(app, case_management):
+def test_httt03_without_handover(app, receiver):
     code = submit_dossier(app, procedure='HTTT03')
     staff = officer(app)
     accept(staff, code)
@@ -250,7 +207,7 @@ def test_httt03_without_handover(app, case_management):
                 if page.forms[k].action.endswith('@@chuyen-thu-ly')]
     page = return_result(staff, code).follow()
     assert text(page, '#state') == 'Đã trả kết quả'
-    assert case_management.received == []
+    assert receiver.requests == []
     citizen, page = citizen_page(app, code)
     assert 'Trả kết quả' in text(page, '#timeline')
 

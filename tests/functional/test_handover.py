@@ -6,7 +6,6 @@ decision and fetches the files through the token-protected API."""
 import contextlib
 import datetime
 import hashlib
-import socket
 from urllib.parse import quote
 
 import pytest
@@ -21,33 +20,12 @@ from httttha.services import casemanagement as cm
 
 from ..conftest import close_app, make_settings, open_root, \
     open_template_root
-from ..unit.test_casemanagement import Receiver
 from .submission import find_dossier, pdf_bytes, staff_act, submit_dossier
 
 OUT_TOKEN = 'token-gui-di'
 IN_TOKEN = 'token-nhan-ve'
 PDF = pdf_bytes('Ban an so 12/2024/DS-ST')
 FILENAME = 'Bản án 12-2024.pdf'
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver().start()
-    try:
-        yield receiver
-    finally:
-        receiver.stop()
-
-
-@pytest.fixture
-def closed_port():
-    """A port where nothing listens (bound, not listening: refused)."""
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        sock.close()
 
 
 def make_app(app_factory, url=None, **settings):

@@ -5,7 +5,6 @@ import email
 import email.policy
 import logging
 import os
-import socket
 
 import pytest
 import transaction
@@ -64,17 +63,6 @@ def smtp():
         yield controller
     finally:
         controller.stop()
-
-
-@pytest.fixture
-def closed_port():
-    """A port where nothing listens (bound, not listening: refused)."""
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        sock.close()
 
 
 def queued(settings, sub='new'):
