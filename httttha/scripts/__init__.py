@@ -15,7 +15,15 @@ def opened(config_uri):
         with transaction.manager:
             yield env['root'], env['registry'], env['request']
     finally:
-        env['closer']()
-        # close the databases so FileStorage writes its index
-        for db in getattr(env['registry'], '_zodb_databases', {}).values():
-            db.close()
+        close(env)
+
+
+def close(env):
+    """End a bootstrapped script: its request's finished callbacks (the
+    ZODB connection: Pyramid 1.9's closer leaves them to us), the
+    environment and the databases, so FileStorage writes its index and
+    unlocks."""
+    env['request']._process_finished_callbacks()
+    env['closer']()
+    for db in getattr(env['registry'], '_zodb_databases', {}).values():
+        db.close()

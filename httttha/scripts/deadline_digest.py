@@ -15,6 +15,7 @@ from pyramid.request import Request
 from .. import _
 from ..content.dossier import local_time
 from ..services.deadlines import digest, ensure_calendar
+from . import close
 
 DEFAULT_URL = 'http://localhost:6543'
 
@@ -75,13 +76,7 @@ def main(argv=None):
             summary = run(env['root'], env['request'], today, args.force)
         print(env['request'].localizer.translate(summary))
     finally:
-        # Pyramid 1.9's closer leaves the finished callbacks (the ZODB
-        # connection) to us
-        env['request']._process_finished_callbacks()
-        env['closer']()
-        # close the databases too: a FileStorage stays locked until then
-        for db in getattr(env['registry'], '_zodb_databases', {}).values():
-            db.close()
+        close(env)
     return 0
 
 

@@ -13,6 +13,7 @@ from ZODB.POSException import ConflictError
 
 from ..services.casemanagement import deliver_pending, pending_count
 from ..services.settings import MissingSetting
+from . import close
 
 log = logging.getLogger('httttha.handover')
 
@@ -91,12 +92,7 @@ def main(argv=None):
         pass
     finally:
         transaction.abort()
-        # Pyramid 1.9's closer leaves the finished callbacks (the ZODB
-        # connection) to us
-        request._process_finished_callbacks()
-        env['closer']()
-        for db in getattr(env['registry'], '_zodb_databases', {}).values():
-            db.close()
+        close(env)
     return 0
 
 

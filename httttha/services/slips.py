@@ -525,6 +525,18 @@ def appointment_notice(values):
                    b)
 
 
+def _what_to_complete(b, values):
+    """The numbered items to supplement and the officer's message, or a
+    blank line to fill in by hand."""
+    items = _lines(values.get('items'))
+    if items:
+        b.items(items, numbered=True)
+    if _s(values.get('message')):
+        b.para(values['message'])
+    if not items and not _s(values.get('message')):
+        b.para(BLANK, style='line')
+
+
 def supplement_notice(values):
     """THÔNG BÁO Hướng dẫn bổ sung, sửa đổi hồ sơ: the online request is
     not yet complete; what to change and how to do it online.
@@ -542,13 +554,7 @@ def supplement_notice(values):
     b.para(_received_sentence(values, applicant))
     b.para('Qua kiểm tra, hồ sơ chưa đầy đủ, hợp lệ. Đề nghị %s bổ sung, '
            'sửa đổi hồ sơ theo hướng dẫn sau:' % you)
-    items = _lines(values.get('items'))
-    if items:
-        b.items(items, numbered=True)
-    if _s(values.get('message')):
-        b.para(values['message'])
-    if not items and not _s(values.get('message')):
-        b.para(BLANK, style='line')
+    _what_to_complete(b, values)
     if values.get('deadline'):
         b.rich('Thời hạn bổ sung, sửa đổi: trước ngày <b>%s</b>.',
                _date(values['deadline']))
@@ -717,13 +723,7 @@ def guidance_slip(values):
     b.field('Nội dung yêu cầu giải quyết', values.get('procedure_title'))
     b.para('Sau khi kiểm tra, hồ sơ chưa đầy đủ, hợp lệ. Đề nghị %s hoàn '
            'thiện hồ sơ gồm những nội dung sau:' % you)
-    items = _lines(values.get('items'))
-    if items:
-        b.items(items, numbered=True)
-    if _s(values.get('message')):
-        b.para(values['message'])
-    if not items and not _s(values.get('message')):
-        b.para(BLANK, style='line')
+    _what_to_complete(b, values)
     code = _s(values.get('code'))
     if code and _s(values.get('lookup_url')):
         b.para('%s có thể bổ sung hồ sơ trực tuyến tại trang Tra cứu hồ sơ '
