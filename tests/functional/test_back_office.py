@@ -292,7 +292,8 @@ def test_other_agencies_and_forged_posts(app):
     code = submit_dossier(app)
     path = '%s/ho-so/%s' % (AGENCY_PATH, code)
     other = officer(app, 'hotro.hn')          # the Cục's officer
-    for view in ('@@ho-tro', '@@chi-tiet'):
+    for view in ('@@ho-tro', '@@chi-tiet', '@@nhan-ho-so-goc',
+                 '@@tra-ket-qua', '@@phieu/0'):
         assert other.get('%s/%s' % (path, view),
                          expect_errors=True).status_int == 403
     # a POST with the officer's own valid token is still refused here
