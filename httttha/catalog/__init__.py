@@ -42,6 +42,10 @@ class HttthaIndexes(object):
     # never indexed in clear (see id_hash).
     applicant = Keyword()
     id_hash = Field()
+    # petitions: ``dimension:value`` words of the four classifications,
+    # and the oid of the officer assigned
+    classification = Keyword()
+    assignee = Field()
     # the open dossier's total deadline (date.toordinal()); closed dossiers
     # and those waiting for a supplement are not indexed
     due = Field()
@@ -117,6 +121,17 @@ class HttthaIndexViews(object):
         if not getattr(self.resource, 'is_dossier', False):
             return default
         return deadline_index_value(self.resource, default)
+
+    @indexview()
+    def classification(self, default):
+        if not getattr(self.resource, 'is_dossier', False):
+            return default
+        from ..services.petitions import classification_words
+        return classification_words(self.resource) or default
+
+    @indexview()
+    def assignee(self, default):
+        return self._dossier_attr('assignee', default)
 
     @indexview()
     def applicant(self, default):

@@ -53,6 +53,11 @@ class Dossier(Folder):
     """An online request (base of the three procedures)."""
     procedure = None
     is_dossier = True
+    # petitions (HTTT02): the four classifications, the officer assigned
+    # (oid) and the versions of the proposed answer
+    classification = None
+    assignee = None
+    proposals = ()
 
     def __init__(self, code='', data=None, agency_oid=None,
                  channel='online', id_hash=''):
@@ -190,10 +195,13 @@ ACTIONS = {
     'return_confirmation': _('Result returned'),
     'classify': _('Classified and forwarded'),
     'assign': _('Assigned to an officer'),
-    'approve': _('Answer sent'),
+    'reassign': _('Assigned to an officer'),
+    'approve': _('Answer approved'),
+    'answer': _('Answer sent'),
     'handover_sent': _('Handed over to the enforcement processing unit'),
     'decision_received': _('Enforcement decision issued'),
 }
 
-#: internal steps the citizen's page leaves out (drafts of an answer)
-HIDDEN_ACTIONS = frozenset(('propose', 'send_back'))
+#: internal steps the citizen's page leaves out (drafts of an answer and
+#: their approval)
+HIDDEN_ACTIONS = frozenset(('propose', 'send_back', 'approve'))

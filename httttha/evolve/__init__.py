@@ -30,6 +30,13 @@ def add_deadlines(root, registry):
         catalog.reindex_resource(dossier)
 
 
+def add_petition_indexes(root, registry):
+    """B8: the petitions' classification and assignee indexes."""
+    root['catalogs']['httttha'].update_indexes(registry=registry,
+                                               reindex=True)
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
+    config.add_evolution_step(add_petition_indexes)

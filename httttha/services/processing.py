@@ -10,6 +10,7 @@ any time and the citizen's page shows it.  Mail is a copy, sent only on
 commit.
 """
 from .. import _
+from ..content.application import PETITION_KINDS
 from ..content.dossier import local_time
 from ..workflows.dossier import act, state_of
 from . import notifications
@@ -187,7 +188,7 @@ def notice_values(request, dossier, entry):
     parent = agency.parent_agency
     support = dict(SUPPORT_TYPES).get(entry.get('support'))
     slip = entry['slip']
-    return {
+    values = {
         'parent_title': parent.title if parent is not None else '',
         'agency_title': agency.title,
         'agency_address': agency.address, 'agency_phone': agency.phone,
@@ -208,7 +209,18 @@ def notice_values(request, dossier, entry):
                   if not i['matched']],
         'received': local_time(dossier.submitted),
         'due': getattr(dossier, 'due', None),
+        # petitions: the answer the leader approved
+        'petition_kind': translate(dict(PETITION_KINDS).get(
+            dossier.declared.get('kind'), '')),
+        'forward_to': entry.get('forward_to', ''),
+        'forward_letter': entry.get('forward_letter', ''),
+        'earlier_code': entry.get('earlier_code', ''),
     }
+    if entry.get('action') == 'answer':
+        # signed by the head of the agency, who approved it
+        values['signer_title'] = agency.head_title or 'Thủ trưởng cơ quan'
+        values['officer'] = agency.head_name or ''
+    return values
 
 
 def notice_pdf(request, dossier, entry):

@@ -1,7 +1,7 @@
 """Printed slips and notices of the reception desk (SPEC B11), and their
 numbering.
 
-Six builders, each taking one plain dict (no ZODB objects: the staff view
+Nine builders, each taking one plain dict (no ZODB objects: the staff view
 copies what it needs) and returning PDF bytes in the layout of an
 administrative document (``documents.administrative_pdf``):
 
@@ -13,6 +13,12 @@ administrative document (``documents.administrative_pdf``):
 ``appointment_slip(values)``      Phiếu hẹn tiếp nhận và trả hồ sơ (walk-in)
 ``guidance_slip(values)``         Phiếu hướng dẫn hoàn thiện hồ sơ
 ``originals_receipt(values)``     Giấy biên nhận hồ sơ gốc
+``petition_reply(values)``        Thông báo trả lời đơn kiến nghị, phản ánh
+                                  (HTTT02, thuộc thẩm quyền)
+``forwarding_notice(values)``     Thông báo về việc chuyển đơn (HTTT02,
+                                  thuộc thẩm quyền của cơ quan khác)
+``archive_notice(values)``        Thông báo về việc lưu đơn (HTTT02, đơn
+                                  trùng nội dung hoặc gửi nhiều cơ quan)
 ================================  ==========================================
 
 Keys every builder reads (all optional unless said otherwise; text is
@@ -40,9 +46,11 @@ printed literally, markup included):
 - ``addressee``: overrides 'Ông/Bà <full name>' after 'Kính gửi:'.
 - ``submitted`` (notices): the date of the online request; ``received``
   stands in for it when absent.
-- ``appointment``: a dict ``date`` (date or datetime), ``time`` (a time or
-  a text: '8:30' and '8h30' print as '08 giờ 30 phút'), ``place``,
-  ``officer``, ``contact``; or simply a date or datetime.
+- ``appointment``: a dict ``date`` (date or datetime, or a text:
+  '2026-12-08' and '08/12/2026' print with their weekday, any other text
+  as given), ``time`` (a time or a text: '8:30' and '8h30' print as '08
+  giờ 30 phút'), ``place``, ``officer``, ``contact``; or simply a date or
+  datetime.
 - ``recipients``: the 'Nơi nhận' list of a notice (default: 'Như trên',
   'Lưu: VT, hồ sơ').
 
@@ -87,6 +95,9 @@ KIND_OF = {
     'appointment_slip': SLIP,
     'guidance_slip': SLIP,
     'originals_receipt': RECEIPT,
+    'petition_reply': NOTICE,
+    'forwarding_notice': NOTICE,
+    'archive_notice': NOTICE,
 }
 
 #: Agency.kind -> the abbreviation of the issuing agency in a number
@@ -252,15 +263,36 @@ def _appointment(value):
     return {}
 
 
+_DAY = re.compile(r'^(\d{1,2})/(\d{1,2})/(\d{4})$')
+
+
+def _as_date(text):
+    """A date from '2026-12-08' or '08/12/2026'; None for any other
+    text."""
+    text = _s(text)
+    day = _DAY.match(text)
+    try:
+        if day:
+            return datetime.date(int(day.group(3)), int(day.group(2)),
+                                 int(day.group(1)))
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _appointment_when(appt):
-    """'08 giờ 30 phút, Thứ Ba, ngày 08/12/2026' from an appointment."""
+    """'08 giờ 30 phút, Thứ Ba, ngày 08/12/2026' from an appointment (its
+    date a date, a datetime or a text: see ``_as_date``)."""
     when = appt.get('date')
     time = appt.get('time')
+    if isinstance(when, str):
+        when = _as_date(when) or _s(when)
     if isinstance(when, datetime.datetime) and not time:
         return _moment(when)
     if isinstance(when, datetime.datetime):
         when = when.date()
-    return ', '.join(p for p in (_time(time), _moment(when)) if p)
+    day = when if isinstance(when, str) else _moment(when)
+    return ', '.join(p for p in (_time(time), day) if p)
 
 
 def _mask(id_number):
@@ -390,11 +422,13 @@ def _applicant_fields(body, applicant):
     body.field('Số điện thoại', applicant.get('phone'))
 
 
-def _received_sentence(values, applicant):
+def _received_sentence(values, applicant,
+                       what='hồ sơ đề nghị hỗ trợ trực tuyến'):
     """'<Agency> đã nhận được hồ sơ đề nghị hỗ trợ trực tuyến của Ông/Bà …
-    (mã hồ sơ …) gửi ngày … về thủ tục: …'."""
-    text = '%s đã nhận được hồ sơ đề nghị hỗ trợ trực tuyến của %s' % (
-        _cap(_agency(values)), _person(applicant))
+    (mã hồ sơ …) gửi ngày … về thủ tục: …' (``what`` names what was
+    received: 'đơn kiến nghị' for a petition)."""
+    text = '%s đã nhận được %s của %s' % (
+        _cap(_agency(values)), what, _person(applicant))
     if _s(values.get('code')):
         text += ' (mã hồ sơ: %s)' % _s(values['code'])
     submitted = values.get('submitted') or values.get('received')
@@ -443,15 +477,15 @@ def _officer(values, default):
     return (_s(values.get('signer_title')) or default, values.get('officer'))
 
 
-def _notice(values, subtitle, body):
-    """The frame of the three notices: Kính gửi, one signer (default
-    'CÁN BỘ TIẾP NHẬN') and Nơi nhận."""
+def _notice(values, subtitle, body, signer='CÁN BỘ TIẾP NHẬN'):
+    """The frame of the notices: Kính gửi, one signer (``signer_title``,
+    default ``signer``) and Nơi nhận."""
     applicant = values.get('applicant') or {}
     recipients = values.get('recipients')
     if recipients is None:
         recipients = DEFAULT_RECIPIENTS
     doc = _frame(values, 'THÔNG BÁO', subtitle,
-                 [_officer(values, 'CÁN BỘ TIẾP NHẬN')])
+                 [_officer(values, signer)])
     doc['addressee'] = _s(values.get('addressee')) or _person(applicant)
     doc['recipients'] = recipients
     return administrative_pdf(doc, body.flow)
@@ -464,6 +498,25 @@ def _reminder(procedure):
     if procedure in (None, '', 'HTTT01'):
         return REMINDER_HTTT01
     return None
+
+
+def _appointment_fields(b, values, appt, label, officer):
+    """'1. Thời gian', '2. Địa điểm' (default: the agency's address) and
+    '3. <label>: <officer>; số điện thoại: …' (default ``agency_phone``)
+    of an appointment; a dotted blank for a missing time or officer."""
+    b.field('1. Thời gian', _appointment_when(appt), blank=True)
+    b.field('2. Địa điểm', _s(appt.get('place')) or _agency_place(values))
+    contact = _s(appt.get('contact')) or _s(values.get('agency_phone'))
+    b.rich('3. %s: <b>%%s</b>' % escape(label) + (
+        '; số điện thoại: <b>%s</b>' if contact else '%s'),
+        _s(officer) or BLANK, contact, style='line')
+
+
+def _paragraphs(value):
+    """The paragraphs of a long text: split on blank lines, each keeping
+    its own line breaks."""
+    text = _text(value).replace('\r\n', '\n').replace('\r', '\n')
+    return [p.strip() for p in re.split(r'\n\s*\n', text) if p.strip()]
 
 
 # --- The notices -----------------------------------------------------------
@@ -490,13 +543,8 @@ def appointment_notice(values):
            'sơ đã đầy đủ, hợp lệ. Đề nghị %s đến làm việc để nộp hồ sơ trực '
            'tiếp (hoặc gửi hồ sơ qua đường bưu điện) theo lịch hẹn sau:'
            % you)
-    b.field('1. Thời gian', _appointment_when(appt), blank=True)
-    b.field('2. Địa điểm', _s(appt.get('place')) or _agency_place(values))
-    officer = _s(appt.get('officer')) or _s(values.get('officer'))
-    contact = _s(appt.get('contact')) or _s(values.get('agency_phone'))
-    b.rich('3. Cán bộ tiếp nhận: <b>%s</b>' + (
-        '; số điện thoại: <b>%s</b>' if contact else '%s'),
-        officer or BLANK, contact, style='line')
+    _appointment_fields(b, values, appt, 'Cán bộ tiếp nhận',
+                        _s(appt.get('officer')) or _s(values.get('officer')))
     b.heading('4. Hồ sơ cần mang theo:')
     if procedure == 'HTTT03':
         application = 'Bản gốc đơn yêu cầu xác nhận kết quả thi hành án'
@@ -617,6 +665,188 @@ def refusal_notice(values):
         b.para(contact)
     b.para('%s thông báo để %s biết./.' % (_cap(_agency(values)), you))
     return _notice(values, 'Về việc từ chối hỗ trợ trực tuyến', b)
+
+
+# --- The petition notices (HTTT02) -----------------------------------------
+# Seed 001, section 2 (Bước 3-5) and seed 003, Phần II.2: a petition
+# within the agency's jurisdiction is answered in writing (and the
+# petitioner may be given an appointment); one for another body is
+# forwarded there, the petitioner being told and guided; one repeating a
+# petition already forwarded, guided or answered, or sent to several
+# bodies among which the competent one, is kept on file (lưu đơn) and the
+# petitioner told so. The leader of the agency signs these answers.
+
+#: the default signer of the petition notices
+LEADER = 'THỦ TRƯỞNG CƠ QUAN'
+#: archive_notice's grounds
+REPEATED = 'repeated'
+SEVERAL_BODIES = 'several_bodies'
+
+
+def _petition_kind(values):
+    """'kiến nghị' from ``petition_kind`` 'Kiến nghị' (inside a
+    sentence); 'kiến nghị, phản ánh' when not given."""
+    kind = _s(values.get('petition_kind')) or 'kiến nghị, phản ánh'
+    return kind[:1].lower() + kind[1:]
+
+
+def _petition_opening(b, values, applicant):
+    """'<Agency> đã nhận được đơn kiến nghị của Ông/Bà … (mã hồ sơ …) gửi
+    ngày … về thủ tục: …', then the petition's summary when given."""
+    b.para(_received_sentence(values, applicant,
+                              'đơn %s' % _petition_kind(values)))
+    if _s(values.get('summary')):
+        b.rich('<b>Nội dung đơn:</b> %s', _s(values['summary']))
+
+
+def _message(b, values):
+    """``message`` paragraph by paragraph (split on blank lines)."""
+    for paragraph in _paragraphs(values.get('message')):
+        b.para(paragraph)
+
+
+def petition_reply(values):
+    """THÔNG BÁO Về việc trả lời đơn kiến nghị, phản ánh: the petition is
+    within the agency's jurisdiction and this is its answer; the
+    petitioner may be invited to a meeting (seed 001, Bước 5: "gửi thông
+    báo đặt lịch hẹn đương sự").
+
+    Keys, besides the common ones: ``petition_kind`` (e.g. 'Kiến nghị',
+    'Phản ánh', 'Đề nghị'; default 'kiến nghị, phản ánh': it names the
+    petition in the subtitle and the text), ``submitted``, ``summary``
+    (what the petition asks, optional), ``message`` (required: the
+    answer, several paragraphs separated by blank lines), ``appointment``
+    (optional dict: ``date`` (date, datetime or text), ``time``,
+    ``place`` (default: the agency's address), ``officer`` (whom to meet),
+    ``contact`` (phone; default ``agency_phone``)), ``contact`` (phone
+    for questions when there is no appointment; default
+    ``agency_phone``). ``signer_title`` defaults to 'THỦ TRƯỞNG CƠ QUAN'.
+    """
+    applicant = values.get('applicant') or {}
+    you = _you(applicant, True)
+    appt = _appointment(values.get('appointment'))
+    b = _Body()
+    _petition_opening(b, values, applicant)
+    b.para('Sau khi xem xét nội dung đơn, %s trả lời %s như sau:' % (
+        _agency(values), you))
+    if _paragraphs(values.get('message')):
+        _message(b, values)
+    else:
+        b.para(BLANK, style='line')
+    if any(_s(appt.get(k)) for k in ('date', 'time', 'place')):
+        b.para('Để giải quyết nội dung đơn, đề nghị %s đến làm việc trực '
+               'tiếp theo lịch hẹn sau:' % you)
+        _appointment_fields(b, values, appt, 'Cán bộ làm việc',
+                            appt.get('officer'))
+        b.para('Khi đến, đề nghị %s mang theo giấy tờ tùy thân và các tài '
+               'liệu liên quan đến nội dung đơn (nếu có). Trường hợp không '
+               'thể đến theo lịch hẹn, đề nghị %s liên hệ trước để được hẹn '
+               'lại.' % (you, you))
+        closing = 'biết và thực hiện'
+    else:
+        contact = _contact_sentence(values, you, None, values.get('contact'))
+        if contact:
+            b.para(contact)
+        closing = 'biết'
+    b.para('%s thông báo để %s %s./.' % (_cap(_agency(values)), you,
+                                          closing))
+    return _notice(values, 'Về việc trả lời đơn %s' % _petition_kind(values),
+                   b, LEADER)
+
+
+def forwarding_notice(values):
+    """THÔNG BÁO Về việc chuyển đơn: the petition is not within the
+    agency's jurisdiction (it does not concern civil judgment enforcement
+    or belongs to another body); it was forwarded, with its documents, to
+    the competent body, and the petitioner is told whom to turn to.
+
+    Keys, besides the common ones: ``petition_kind``, ``submitted``,
+    ``summary`` (as for petition_reply), ``forward_to`` (required: the
+    competent body), ``forwarded`` (the date the petition was forwarded;
+    default ``date``), ``forward_letter`` (number of the forwarding
+    letter, optional), ``message`` (guidance for the petitioner,
+    paragraphs separated by blank lines), ``contact`` (phone; default
+    ``agency_phone``). ``signer_title`` defaults to 'THỦ TRƯỞNG CƠ QUAN'.
+    """
+    applicant = values.get('applicant') or {}
+    you = _you(applicant, True)
+    forward_to = _s(values.get('forward_to')) or BLANK
+    b = _Body()
+    _petition_opening(b, values, applicant)
+    b.para('Sau khi xem xét, nội dung đơn không thuộc thẩm quyền giải quyết '
+           'của %s.' % _agency(values))
+    forwarded = values.get('forwarded') or values.get('date')
+    letter = _s(values.get('forward_letter'))
+    b.rich('%s đã chuyển đơn của %s cùng các tài liệu kèm theo (nếu có) '
+           'đến <b>%s</b>' + (' theo văn bản số <b>%s</b>' if letter
+                              else '%s') +
+           ' để xem xét, giải quyết theo thẩm quyền.',
+           ('Ngày %s, %s' % (_date(forwarded), _agency(values))
+            if forwarded else _cap(_agency(values))),
+           you, forward_to, letter)
+    b.para('Đề nghị %s liên hệ với %s để theo dõi việc giải quyết đơn theo '
+           'quy định của pháp luật.' % (you, forward_to))
+    _message(b, values)
+    contact = _contact_sentence(values, you, None, values.get('contact'))
+    if contact:
+        b.para(contact)
+    b.para('%s thông báo để %s biết./.' % (_cap(_agency(values)), you))
+    return _notice(values, 'Về việc chuyển đơn', b, LEADER)
+
+
+def archive_notice(values):
+    """THÔNG BÁO Về việc lưu đơn: the petition is kept on file without
+    further handling (seed 001, Bước 3; seed 000: "lưu đơn và thông tin
+    cho đương sự biết"), because it repeats a petition already forwarded,
+    guided or answered, or because it was sent to several bodies, the
+    competent one among them.
+
+    Keys, besides the common ones: ``petition_kind``, ``submitted``,
+    ``summary`` (as for petition_reply), ``ground`` ('repeated' or
+    'several_bodies'; default 'several_bodies' when only
+    ``competent_body`` is given, 'repeated' otherwise), ``earlier_code``
+    and ``earlier_date`` (the earlier petition, optional),
+    ``competent_body`` (the competent body the petition was also sent
+    to, optional), ``message`` (the explanation, paragraphs separated by
+    blank lines), ``contact`` (phone; default ``agency_phone``).
+    ``signer_title`` defaults to 'THỦ TRƯỞNG CƠ QUAN'.
+    """
+    applicant = values.get('applicant') or {}
+    you = _you(applicant, True)
+    earlier_code = _s(values.get('earlier_code'))
+    earlier_date = values.get('earlier_date')
+    competent = _s(values.get('competent_body'))
+    ground = values.get('ground')
+    if ground not in (REPEATED, SEVERAL_BODIES):
+        ground = SEVERAL_BODIES if competent and not (
+            earlier_code or earlier_date) else REPEATED
+    b = _Body()
+    _petition_opening(b, values, applicant)
+    if ground == REPEATED:
+        earlier = 'đơn'
+        if earlier_code:
+            earlier += ' mã hồ sơ %s' % earlier_code
+        if earlier_date:
+            earlier += ' gửi ngày %s' % (_s(earlier_date)
+                                         if isinstance(earlier_date, str)
+                                         else _date(earlier_date))
+        elif not earlier_code:
+            earlier += ' đã gửi trước đây'
+        b.para('Qua kiểm tra, đơn của %s có cùng nội dung với %s, đã được '
+               'chuyển, hướng dẫn, trả lời theo quy định của pháp luật.'
+               % (you, earlier))
+    else:
+        b.para('Qua kiểm tra, đơn của %s được gửi đến nhiều cơ quan, trong '
+               'đó có cơ quan có thẩm quyền giải quyết%s.' % (
+                   you, ' là %s' % competent if competent else ''))
+    b.para('Căn cứ quy định của pháp luật, %s lưu đơn và không tiếp tục xử '
+           'lý đơn này.' % _agency(values))
+    _message(b, values)
+    contact = _contact_sentence(values, you, None, values.get('contact'))
+    if contact:
+        b.para(contact)
+    b.para('%s thông báo để %s biết./.' % (_cap(_agency(values)), you))
+    return _notice(values, 'Về việc lưu đơn', b, LEADER)
 
 
 # --- The slips -------------------------------------------------------------

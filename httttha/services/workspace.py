@@ -13,6 +13,7 @@ from ..content.application import PROCEDURES
 from ..content.dossier import VN, id_hash
 from . import numbering
 from .lookup import parse_keywords, phone_forms
+from .petitions import CLASSIFICATIONS
 from .submission import ensure_salt
 
 #: (name, title, states); the overdue queue is by deadline
@@ -22,8 +23,12 @@ QUEUES = (
     ('waiting', _('Waiting for the applicant'), ('needs_supplement',)),
     ('accepted', _('Awaiting the original papers'), ('accepted',)),
     ('processing', _('In processing'), (
-        'originals_received', 'in_processing', 'awaiting_assignment',
-        'assigned', 'awaiting_approval')),
+        'originals_received', 'in_processing')),
+    ('assignment', _('Awaiting assignment'), ('awaiting_assignment',)),
+    ('mine', _('Assigned to me'), None),
+    ('assigned', _('Assigned'), ('assigned',)),
+    ('approval', _('Awaiting approval'), ('awaiting_approval',)),
+    ('approved', _('Approved, awaiting the answer'), ('approved',)),
     ('overdue', _('Overdue'), None),
     ('completed', _('Completed'), ('completed',)),
     ('refused', _('Refused'), ('refused',)),
@@ -49,6 +54,12 @@ class Filters(object):
             self.procedure = ''
         self.subtree = params.get('pham-vi') == 'tat-ca'
         self.keyword = params.get('tu-khoa', '').strip()[:200]
+        # petitions: 'pl-<criterion>' = a value of its code list
+        self.classification = {}
+        for name, _title, values in CLASSIFICATIONS:
+            value = params.get('pl-' + name, '')
+            if value in dict(values):
+                self.classification[name] = value
         self.date_from = self._date(params, 'tu-ngay')
         self.date_to = self._date(params, 'den-ngay')
         self.sort = params.get('sap-xep', 'submitted')
@@ -96,6 +107,10 @@ def base_query(request, agency, filters):
             filters.date_to + datetime.timedelta(days=1)))
     if filters.keyword:
         query &= _keyword_query(catalog, agency, filters.keyword)
+    if filters.classification:
+        query &= catalog['classification'].all(
+            ['%s:%s' % item for item in sorted(
+                filters.classification.items())])
     return query
 
 
@@ -119,10 +134,13 @@ def _keyword_query(catalog, agency, keyword):
     return query
 
 
-def queue_query(catalog, name, today):
+def queue_query(catalog, name, today, user_oid=None):
     states = dict((q[0], q[2]) for q in QUEUES)[name]
     if states is not None:
         return catalog['state'].any(list(states))
+    if name == 'mine':
+        return catalog['state'].eq('assigned') & catalog['assignee'].eq(
+            user_oid)
     return catalog['state'].any(list(OPEN_STATES)) & catalog['due'].lt(
         today.toordinal())
 
@@ -131,10 +149,12 @@ def queues(request, agency, filters, today):
     """The count of every queue and the result set of the chosen one."""
     catalog = find_catalog(agency, 'httttha')
     base = base_query(request, agency, filters)
-    counts = {name: len((base & queue_query(catalog, name, today)).execute())
+    me = get_oid(request.user, None)
+    counts = {name: len((base & queue_query(catalog, name, today, me)
+                         ).execute())
               for name, _t, _s in QUEUES}
-    return counts, (base & queue_query(catalog, filters.queue,
-                                       today)).execute()
+    return counts, (base & queue_query(catalog, filters.queue, today,
+                                       me)).execute()
 
 
 def page_rows(agency, results, filters, start, end):

@@ -22,6 +22,7 @@ STATE_TITLES = {
     'awaiting_assignment': _('Awaiting assignment'),
     'assigned': _('Assigned'),
     'awaiting_approval': _('Awaiting approval'),
+    'approved': _('Approved, awaiting the answer'),
     'completed': _('Completed'),
 }
 
@@ -45,8 +46,10 @@ def act(request, dossier, transition, who=None, **details):
     deadlines.on_transition(dossier, state_of(dossier), entry_when,
                             deadlines.get_calendar(request.root))
     if who is None:
+        # the staff member: the name people read and the unique login
         user = request.user
-        who = getattr(user, 'title', None) or getattr(user, '__name__', '')
+        details['who_login'] = getattr(user, '__name__', '')
+        who = getattr(user, 'full_name', '') or details['who_login']
     entry = dossier.record(transition, who=who, state=state_of(dossier),
                            when=entry_when, **details)
     # substanced's events go to (event, object) subscribers
@@ -83,16 +86,20 @@ request_workflow = _workflow('request', (
     ('return_confirmation', 'originals_received', 'completed', PROCESS),
 ))
 
-#: HTTT02
+#: HTTT02 (seed 001, thủ tục 2, Bước 1-5): the online-support officer
+#: classifies, a leader assigns, the assigned officer proposes, the leader
+#: approves or sends back, the online-support officer answers
 petition_workflow = _workflow('petition', (
     'submitted', 'awaiting_assignment', 'assigned', 'awaiting_approval',
-    'completed',
+    'approved', 'completed',
 ), (
     ('classify', 'submitted', 'awaiting_assignment', PROCESS),
     ('assign', 'awaiting_assignment', 'assigned', ASSIGN),
+    ('reassign', 'assigned', 'assigned', ASSIGN),
     ('propose', 'assigned', 'awaiting_approval', DRAFT),
     ('send_back', 'awaiting_approval', 'assigned', APPROVE),
-    ('approve', 'awaiting_approval', 'completed', APPROVE),
+    ('approve', 'awaiting_approval', 'approved', APPROVE),
+    ('answer', 'approved', 'completed', PROCESS),
 ))
 
 

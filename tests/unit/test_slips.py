@@ -363,6 +363,208 @@ def test_originals_receipt_all_matched_by_post():
     assert 'chưa khớp' not in text
 
 
+# --- Petitions (HTTT02) ----------------------------------------------------
+
+PETITION = 'Hỗ trợ trực tuyến tiếp nhận phản ánh, kiến nghị về thi hành án '\
+    'dân sự'
+EARLIER = 'P3R-8T6-WN2'
+
+
+def _petition(**changes):
+    values = _values(procedure='HTTT02', procedure_title=PETITION,
+                     petition_kind='Kiến nghị')
+    values.update(changes)
+    return values
+
+
+def test_paragraphs_split_on_blank_lines():
+    assert slips._paragraphs('Một\n\n \nHai\nba\r\n\r\nBốn\n') == [
+        'Một', 'Hai\nba', 'Bốn']
+    assert slips._paragraphs(None) == slips._paragraphs(' \n ') == []
+
+
+def test_petition_reply():
+    pdf = slips.petition_reply(_petition(
+        summary='Đề nghị đẩy nhanh việc thi hành Bản án số 12/2026/DS-ST',
+        message='Ngày 20/11/2026, Chấp hành viên đã xác minh điều kiện thi '
+                'hành án ' + EVIL + '.\n\nCơ quan thi hành án sẽ tiếp tục '
+                'tổ chức thi hành theo quy định.',
+        appointment={'date': datetime.date(2026, 12, 10), 'time': '9h00',
+                     'place': 'Phòng tiếp công dân, Số 8 phố Đội Cấn',
+                     'officer': 'Lê Thu Trang', 'contact': '0987 654 321'},
+        officer='Phạm Quốc Huy'))
+    text = _text(pdf)
+    _assert_header(text, '12/TB-CCTHADS')
+    _assert_footer(text)
+    for part in (
+            'THÔNG BÁO', 'Về việc trả lời đơn kiến nghị',
+            'Kính gửi: Ông/Bà ' + NAME,
+            'đã nhận được đơn kiến nghị của Ông/Bà %s (mã hồ sơ: %s) gửi '
+            'ngày 03/12/2026 về thủ tục: %s.' % (NAME, CODE, PETITION),
+            'Nội dung đơn: Đề nghị đẩy nhanh việc thi hành Bản án số '
+            '12/2026/DS-ST',
+            'trả lời Ông/Bà như sau:',
+            'Chấp hành viên đã xác minh điều kiện thi hành án ' + EVIL + '.',
+            'Cơ quan thi hành án sẽ tiếp tục tổ chức thi hành',
+            # seed 001, Bước 5: the petitioner is given an appointment
+            'đến làm việc trực tiếp theo lịch hẹn sau:',
+            '1. Thời gian: 09 giờ 00 phút, Thứ Năm, ngày 10/12/2026',
+            '2. Địa điểm: Phòng tiếp công dân, Số 8 phố Đội Cấn',
+            '3. Cán bộ làm việc: Lê Thu Trang; số điện thoại: 0987 654 321',
+            'thông báo để Ông/Bà biết và thực hiện./.',
+            'Nơi nhận: - Như trên; - Lưu: VT, hồ sơ.',
+            # signed by the leader, not the desk officer
+            'THỦ TRƯỞNG CƠ QUAN', 'Phạm Quốc Huy'):
+        assert part in text, part
+    assert 'CÁN BỘ TIẾP NHẬN' not in text
+    assert ID_NUMBER not in text
+    # the reminder of HTTT01 is not printed on a petition
+    assert 'chưa phải là căn cứ' not in text
+    assert (text.index('Nội dung đơn') < text.index('như sau:')
+            < text.index('Chấp hành viên') < text.index('Cơ quan thi hành')
+            < text.index('1. Thời gian') < text.index('Nơi nhận'))
+
+
+def test_petition_reply_without_appointment():
+    applicant = {'kind': 'organisation', 'full_name': 'Công ty TNHH An Phát'}
+    text = _text(slips.petition_reply(_petition(
+        applicant=applicant, petition_kind=None,
+        message='Nội dung phản ánh đã được xem xét.',
+        appointment={'date': None, 'time': '', 'place': ''},
+        signer_title='KT. CHI CỤC TRƯỞNG\nPHÓ CHI CỤC TRƯỞNG')))
+    for part in (
+            'Về việc trả lời đơn kiến nghị, phản ánh',
+            'Kính gửi: Công ty TNHH An Phát',
+            'đã nhận được đơn kiến nghị, phản ánh của Công ty TNHH An Phát',
+            'trả lời quý cơ quan, tổ chức như sau: Nội dung phản ánh đã '
+            'được xem xét.',
+            'Trường hợp có vướng mắc, quý cơ quan, tổ chức liên hệ Chi cục '
+            'Thi hành án dân sự quận Ba Đình, số điện thoại 024 3823 4567',
+            'thông báo để quý cơ quan, tổ chức biết./.',
+            'KT. CHI CỤC TRƯỞNG PHÓ CHI CỤC TRƯỞNG', OFFICER):
+        assert part in text, part
+    assert 'lịch hẹn' not in text and 'Thời gian' not in text
+    assert 'THỦ TRƯỞNG CƠ QUAN' not in text
+    assert 'Nội dung đơn:' not in text
+
+
+def test_petition_appointment_given_as_text():
+    text = _text(slips.petition_reply(_petition(
+        message='Mời Ông/Bà đến làm việc.',
+        appointment={'date': '2026-12-08', 'time': '14:00'})))
+    assert '1. Thời gian: 14 giờ 00 phút, Thứ Ba, ngày 08/12/2026' in text
+    # no place: the agency's address; no officer: a blank to fill in
+    assert ('2. Địa điểm: Trụ sở Chi cục Thi hành án dân sự quận Ba Đình, '
+            'Số 8 phố Đội Cấn') in text
+    assert ('3. Cán bộ làm việc: ............; số điện thoại: 024 3823 '
+            '4567') in text
+    text = _text(slips.petition_reply(_petition(
+        message='x', appointment={'date': '08/12/2026'})))
+    assert '1. Thời gian: Thứ Ba, ngày 08/12/2026' in text
+    text = _text(slips.petition_reply(_petition(
+        message='x', appointment={'date': 'sáng thứ Ba tuần sau'})))
+    assert '1. Thời gian: sáng thứ Ba tuần sau' in text
+
+
+def test_forwarding_notice():
+    pdf = slips.forwarding_notice(_petition(
+        petition_kind='Phản ánh',
+        forward_to='Ủy ban nhân dân phường ' + EVIL,
+        forward_letter='35/CCTHADS-VP',
+        message='Nội dung đơn liên quan đến tranh chấp đất đai, thuộc thẩm '
+                'quyền của chính quyền địa phương.\n\nĐề nghị Ông/Bà theo '
+                'dõi kết quả giải quyết ' + EVIL + '.'))
+    text = _text(pdf)
+    _assert_header(text, '12/TB-CCTHADS')
+    _assert_footer(text)
+    for part in (
+            'THÔNG BÁO', 'Về việc chuyển đơn',
+            'Kính gửi: Ông/Bà ' + NAME,
+            'đã nhận được đơn phản ánh của Ông/Bà %s (mã hồ sơ: %s)'
+            % (NAME, CODE),
+            'nội dung đơn không thuộc thẩm quyền giải quyết của Chi cục Thi '
+            'hành án dân sự quận Ba Đình.',
+            'Ngày 05/12/2026, Chi cục Thi hành án dân sự quận Ba Đình đã '
+            'chuyển đơn của Ông/Bà cùng các tài liệu kèm theo (nếu có) đến '
+            'Ủy ban nhân dân phường %s theo văn bản số 35/CCTHADS-VP để xem '
+            'xét, giải quyết theo thẩm quyền.' % EVIL,
+            'Đề nghị Ông/Bà liên hệ với Ủy ban nhân dân phường ' + EVIL,
+            'thuộc thẩm quyền của chính quyền địa phương.',
+            'theo dõi kết quả giải quyết %s.' % EVIL,
+            'thông báo để Ông/Bà biết./.',
+            'THỦ TRƯỞNG CƠ QUAN', OFFICER):
+        assert part in text, part
+    assert 'lịch hẹn' not in text
+
+
+def test_forwarding_notice_on_another_day_without_letter():
+    text = _text(slips.forwarding_notice(_petition(
+        forward_to='Tòa án nhân dân quận Ba Đình',
+        forwarded=datetime.date(2026, 12, 4), signer_title='Chi cục trưởng')))
+    assert ('Ngày 04/12/2026, Chi cục Thi hành án dân sự quận Ba Đình đã '
+            'chuyển đơn') in text
+    assert ('đến Tòa án nhân dân quận Ba Đình để xem xét, giải quyết theo '
+            'thẩm quyền.') in text
+    assert 'văn bản số' not in text
+    assert 'CHI CỤC TRƯỞNG' in text
+
+
+def test_archive_notice():
+    pdf = slips.archive_notice(_petition(
+        earlier_code=EARLIER, earlier_date=datetime.date(2026, 10, 1),
+        message='Đơn ngày 01/10/2026 đã được trả lời bằng Thông báo số '
+                '7/TB-CCTHADS ' + EVIL + '.'))
+    text = _text(pdf)
+    _assert_header(text, '12/TB-CCTHADS')
+    _assert_footer(text)
+    for part in (
+            'THÔNG BÁO', 'Về việc lưu đơn',
+            'Kính gửi: Ông/Bà ' + NAME,
+            'đã nhận được đơn kiến nghị của Ông/Bà %s (mã hồ sơ: %s)'
+            % (NAME, CODE),
+            'có cùng nội dung với đơn mã hồ sơ %s gửi ngày 01/10/2026, đã '
+            'được chuyển, hướng dẫn, trả lời theo quy định của pháp luật.'
+            % EARLIER,
+            'Chi cục Thi hành án dân sự quận Ba Đình lưu đơn và không tiếp '
+            'tục xử lý đơn này.',
+            'Thông báo số 7/TB-CCTHADS ' + EVIL,
+            'thông báo để Ông/Bà biết./.',
+            'THỦ TRƯỞNG CƠ QUAN', OFFICER):
+        assert part in text, part
+    assert 'nhiều cơ quan' not in text
+
+
+def test_archive_notice_of_a_petition_sent_to_several_bodies():
+    text = _text(slips.archive_notice(_petition(
+        competent_body='Cục Thi hành án dân sự thành phố Hà Nội')))
+    assert ('đơn của Ông/Bà được gửi đến nhiều cơ quan, trong đó có cơ quan '
+            'có thẩm quyền giải quyết là Cục Thi hành án dân sự thành phố '
+            'Hà Nội.') in text
+    assert 'cùng nội dung' not in text
+    # nothing known of the earlier petition: said so without a code
+    text = _text(slips.archive_notice(_petition()))
+    assert 'có cùng nội dung với đơn đã gửi trước đây' in text
+
+
+def test_long_petition_reply_runs_over_pages():
+    words = 'việc thi hành án đã được tổ chức theo đúng quy định; '
+    message = '\n\n'.join('Đoạn %d. %s' % (n, words * 12)
+                          for n in range(1, 31))
+    pdf = slips.petition_reply(_petition(
+        message=message, appointment={'date': datetime.date(2026, 12, 10),
+                                      'place': 'Phòng 2'}))
+    pages = _reader(pdf).pages
+    assert len(pages) >= 3
+    text = _text(pdf)
+    assert 'Đoạn 1. ' in text and 'Đoạn 30. ' in text
+    assert text.index('Đoạn 30.') < text.index('2. Địa điểm: Phòng 2')
+    assert 'Trang %d/%d' % (len(pages), len(pages)) in text
+    last = unicodedata.normalize('NFC', pages[-1].extract_text())
+    assert OFFICER in last and 'THỦ TRƯỞNG CƠ QUAN' in last
+    for page in pages:
+        assert CODE in page.extract_text()
+
+
 BUILDERS = [
     (slips.appointment_notice, {'appointment': APPOINTMENT}),
     (slips.supplement_notice, {'message': 'Bổ sung bản án.'}),
@@ -370,6 +572,9 @@ BUILDERS = [
     (slips.appointment_slip, {'documents': ['Đơn']}),
     (slips.guidance_slip, {'items': ['Thiếu bản án']}),
     (slips.originals_receipt, {'checklist': [('Đơn', True, '')]}),
+    (slips.petition_reply, {'message': 'Trả lời đơn.'}),
+    (slips.forwarding_notice, {'forward_to': 'Tòa án nhân dân quận Ba Đình'}),
+    (slips.archive_notice, {'earlier_code': 'P3R-8T6-WN2'}),
 ]
 IDS = [b.__name__ for b, _v in BUILDERS]
 

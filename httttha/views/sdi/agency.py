@@ -69,6 +69,7 @@ def workspace(context, request):
                   'received': local_time(d.submitted)} for d in rows],
         'state_titles': STATE_TITLES, 'procedures': PROCEDURES,
         'sizes': service.PAGE_SIZES,
+        'classifications': service.CLASSIFICATIONS,
     }
 
 

@@ -14,7 +14,7 @@ from ... import _
 from ...content.application import ACCEPT, VNDate, application_sections
 from ...content.dossier import ACTIONS, local_time
 from ...interfaces import IDossier
-from ...services import processing, roles
+from ...services import petitions, processing, roles
 from ...services.submission import limits
 from ...workflows.dossier import STATE_TITLES, state_of
 from ..public.forms import CheckedFileWidget
@@ -323,7 +323,39 @@ def detail(context, request):
                 'originals': processing.can_receive_originals(context),
                 'transfer': processing.can_transfer(context),
                 'result': processing.can_return_result(context)},
+        'petition_steps': _petition_steps(context, request, state),
+        'classification': _classification(context, request),
+        'assignee': petitions.assignee(context),
     }
+
+
+#: petition steps: (view, label, states, permission)
+PETITION_STEPS = (
+    ('phan-loai', 'Phân loại', ('submitted',), roles.PROCESS),
+    ('phan-cong', 'Phân công', ('awaiting_assignment', 'assigned'),
+     roles.ASSIGN),
+    ('de-xuat', 'Đề xuất', ('assigned',), roles.DRAFT),
+    ('phe-duyet', 'Phê duyệt', ('awaiting_approval',), roles.APPROVE),
+    ('tra-loi', 'Trả lời', ('approved',), roles.PROCESS),
+)
+
+
+def _petition_steps(dossier, request, state):
+    """The petition steps this user may take now, as (view, label)."""
+    if dossier.procedure != 'HTTT02':
+        return []
+    return [(name, label) for name, label, states, permission
+            in PETITION_STEPS if state in states
+            and request.has_permission(permission, dossier)]
+
+
+def _classification(dossier, request):
+    """(criterion, value) titles of a petition's classification."""
+    found = dossier.classification or {}
+    translate = request.localizer.translate
+    return [(translate(title), translate(dict(values).get(found[name], '')))
+            for name, title, values in petitions.CLASSIFICATIONS
+            if name in found]
 
 
 @mgmt_view(context=IDossier, name='phieu', permission=roles.VIEW_DOSSIERS,
