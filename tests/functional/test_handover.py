@@ -26,6 +26,7 @@ OUT_TOKEN = 'token-gui-di'
 IN_TOKEN = 'token-nhan-ve'
 PDF = pdf_bytes('Ban an so 12/2024/DS-ST')
 FILENAME = 'Bản án 12-2024.pdf'
+OFFICER = 'Công chức hỗ trợ trực tuyến'
 
 
 def make_app(app_factory, url=None, **settings):
@@ -99,8 +100,9 @@ def test_handover_at_once(app_factory, receiver):
     assert payload['declared']['applicant']['full_name'] == \
         'Nguyễn Thị Hương'
     assert payload['declared']['judgment']['date'] == '2024-03-15'
-    assert payload['originals']['received_by'] == 'hotro.bd'
-    assert payload['transfer']['transferred_by'] == 'hotro.bd'
+    # the officer's name (demo users are named after their role)
+    assert payload['originals']['received_by'] == OFFICER
+    assert payload['transfer']['transferred_by'] == OFFICER
     (attachment,) = payload['attachments']
     assert attachment['sha256'] == hashlib.sha256(PDF).hexdigest()
     assert attachment['size'] == len(PDF)
