@@ -1,6 +1,8 @@
 """Petitions (HTTT02, B8): classify, assign, propose, send back, revise,
 approve, answer, each by a demo user of the right role; refusals to other
 roles and agencies; the three outcomes' notices; repeated petitions."""
+import datetime
+
 import pytest
 import webtest
 
@@ -210,6 +212,21 @@ def test_only_the_assigned_officer_proposes(app):
     assign(app, code, officer='chuyenvien2.bd')
     page, response = propose(app, code)
     assert state(app, code) == 'assigned'         # chuyenvien.bd is not it
+    assert 'Chỉ cán bộ được phân công' in response.follow().text
+
+    # the leader reassigns it, with a new deadline: recorded, and now the
+    # first officer may propose
+    assign(app, code, officer='chuyenvien.bd', due='15/01/2027')
+    root, closer = open_root(app)
+    dossier = find_dossier(root, code)
+    assert [e['action'] for e in dossier.timeline][-2:] == ['assign',
+                                                            'reassign']
+    assert dossier.timeline[-1]['assignee'] == \
+        root['principals']['users']['chuyenvien.bd'].full_name
+    assert dossier.due == datetime.date(2027, 1, 15)
+    closer()
+    propose(app, code)
+    assert state(app, code) == 'awaiting_approval'
 
 
 def test_repeated_petition_is_shown_when_classifying(app):
