@@ -42,6 +42,20 @@ def security_headers_tween_factory(handler, registry):
     return tween
 
 
+def download(request, attachment):
+    """A stored file as a download: its own name (RFC 6266, with an ASCII
+    fallback) and never cached by a shared computer."""
+    from urllib.parse import quote
+    name = attachment.__name__
+    response = attachment.get_response(request=request)
+    response.content_disposition = (
+        "attachment; filename=\"%s\"; filename*=UTF-8''%s" % (
+            name.encode('ascii', 'replace').decode().replace('"', ''),
+            quote(attachment.title or name)))
+    response.cache_control = 'private, no-store'
+    return response
+
+
 def includeme(config):
     config.add_request_method(staff_label, 'staff_label', reify=True)
     config.add_static_view('static', 'httttha:static', cache_max_age=3600)

@@ -13,7 +13,6 @@ The contract is ``docs/case-management.openapi.yaml``.
 import datetime
 import json
 import re
-from urllib.parse import quote
 
 import colander
 from pyramid.response import Response
@@ -25,6 +24,7 @@ from translationstring import TranslationStringFactory
 from ... import _
 from ...services import casemanagement as service
 from ...services.lookup import dossier_by_code
+from .. import download
 
 #: colander's own messages, already translated in its catalog
 colander_ = TranslationStringFactory('colander')
@@ -191,11 +191,4 @@ def attachment(request, dossier, name):
     f = files.get(name)
     if f is None:
         return error(request, 404, 'unknown_file', NO_FILE)
-    response = f.get_response(request=request)
-    filename = f.title or name
-    response.content_disposition = (
-        "attachment; filename=\"%s\"; filename*=UTF-8''%s" % (
-            name.encode('ascii', 'replace').decode().replace('"', ''),
-            quote(filename)))
-    response.cache_control = 'private, no-store'
-    return response
+    return download(request, f)

@@ -10,8 +10,6 @@ sung"):
 The rules (throttling, matching, what is public) are in
 ``services.lookup`` and ``services.supplement``.
 """
-from urllib.parse import quote
-
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.renderers import render_to_response
@@ -44,6 +42,7 @@ from ...services.supplement import (
 )
 from ...services.tree import agency_by_code, root_agency
 from ...workflows.dossier import STATE_TITLES, state_of
+from .. import download as download_response
 from .forms import (
     CheckedFileWidget,
     files_total_validator,
@@ -225,39 +224,34 @@ def _latest_request(dossier):
     return None
 
 
+def _opened(context, request):
+    """(dossier, item) of a ``<view>/<code>/<item>`` URL when this browser
+    session opened the dossier; otherwise the way to the ID check."""
+    if len(request.subpath) != 2:
+        raise HTTPNotFound()
+    code, item = request.subpath
+    dossier = service.dossier_by_code(context, code)
+    if not service.is_open(request, dossier):
+        raise _to_dossier(request, code[:40])
+    return dossier, item
+
+
 @view_config(context=IRoot, name='tep-ho-so', permission='view')
 def download(context, request):
     """A file of a dossier opened in this browser session: the citizen's
     attachments and the files the agency sent."""
-    if len(request.subpath) != 2:
-        raise HTTPNotFound()
-    code, name = request.subpath
-    dossier = service.dossier_by_code(context, code)
-    if not service.is_open(request, dossier):
-        return _to_dossier(request, code[:40])
+    dossier, name = _opened(context, request)
     attachment = dossier.public_file(name)
     if attachment is None:
         raise HTTPNotFound()
-    filename = attachment.title or name
-    response = attachment.get_response(request=request)
-    response.content_disposition = (
-        "attachment; filename=\"%s\"; filename*=UTF-8''%s" % (
-            name.encode('ascii', 'replace').decode().replace('"', ''),
-            quote(filename)))
-    response.cache_control = 'private, no-store'
-    return response
+    return download_response(request, attachment)
 
 
 @view_config(context=IRoot, name='phieu-ho-so', permission='view')
 def notice(context, request):
     """The notice the agency sent with timeline entry ``<index>``, as PDF,
     for a dossier opened in this browser session."""
-    if len(request.subpath) != 2:
-        raise HTTPNotFound()
-    code, index = request.subpath
-    dossier = service.dossier_by_code(context, code)
-    if not service.is_open(request, dossier):
-        return _to_dossier(request, code[:40])
+    dossier, index = _opened(context, request)
     try:
         entry = dossier.timeline[int(index)]
     except (IndexError, ValueError):
