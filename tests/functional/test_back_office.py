@@ -138,6 +138,14 @@ def test_httt01_from_submission_to_result(app, receiver):
     assert state_of(find_dossier(root, code)) == 'submitted'
     closer()
 
+    # an acceptance without the appointment's date (or place) is refused,
+    # with the error beside the field and the rest kept
+    page = decide(staff, code, 'valid', 'Mời Ông/Bà mang bản gốc đơn.',
+                  **{'appointment.place': ''})
+    assert 'Vui lòng nhập ngày hẹn.' in page.text
+    assert 'Vui lòng nhập địa điểm hẹn.' in page.text
+    assert 'Mời Ông/Bà mang bản gốc đơn.' in page.text
+
     mails = len(queued(app))
     response = accept(staff, code)
     assert response.status_int == 302

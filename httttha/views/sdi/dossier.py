@@ -73,11 +73,14 @@ def _decision_rules(node, value):
                              'applicant.')
     if value['support'] == 'valid':
         appointment = value['appointment']
+        node_ = node['appointment']
+        missing = colander.Invalid(node_)
         if not appointment['date']:
-            error['appointment.date'] = _('Give the date of the appointment.')
+            missing['date'] = _('Give the date of the appointment.')
         if not appointment['place']:
-            error['appointment.place'] = _('Give the place of the '
-                                           'appointment.')
+            missing['place'] = _('Give the place of the appointment.')
+        if missing.children:
+            error.add(missing, node.children.index(node_))
     if error.children:
         raise error
 
