@@ -7,7 +7,7 @@ DOMAINS := httttha substanced deform colander
 PO := $(wildcard httttha/locale/*/LC_MESSAGES/*.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test install catalogs data test-deps clean
+.PHONY: run test install catalogs data test-deps clean bench
 
 install: $(VENV)/.installed
 
@@ -55,3 +55,10 @@ test: install catalogs test-deps
 
 clean:
 	rm -rf var $(MO)
+
+# the benchmark (issue 7): a separate database under var/bench, filled to
+# N dossiers (reused when it holds them), then measured
+N ?= 100000
+bench: install catalogs
+	$(BIN)/httttha-bench-data etc/bench.ini --dossiers $(N)
+	$(BIN)/python -m httttha.scripts.bench --ini etc/bench.ini --dossiers $(N)

@@ -62,6 +62,7 @@ setup(
             'httttha-send-mail = httttha.scripts.send_mail:main',
             'httttha-deadline-digest = httttha.scripts.deadline_digest:main',
             'httttha-handover = httttha.scripts.handover:main',
+            'httttha-bench-data = httttha.scripts.bench_data:main',
         ],
     },
 )

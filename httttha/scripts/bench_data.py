@@ -1,0 +1,49 @@
+"""httttha-bench-data <ini> --dossiers N: fill the benchmark database
+with N realistic dossiers (reused when it already holds N)."""
+import argparse
+import sys
+
+import transaction
+from pyramid.paster import bootstrap, setup_logging
+
+from ..services import benchdata
+from . import close
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='httttha-bench-data',
+                                     description=__doc__.split('\n')[0])
+    parser.add_argument('config_uri')
+    parser.add_argument('--dossiers', type=int, required=True,
+                        help='how many dossiers the database should hold')
+    parser.add_argument('--seed', type=int, default=benchdata.DEFAULT_SEED)
+    parser.add_argument('--batch', type=int, default=1000,
+                        help='dossiers per transaction')
+    parser.add_argument('--profile', metavar='FILE',
+                        help='write a cProfile of the run to FILE')
+    args = parser.parse_args(argv)
+    setup_logging(args.config_uri)
+    env = bootstrap(args.config_uri)
+    try:
+        def run():
+            return benchdata.generate(
+                env['root'], env['registry'], env['request'], args.dossiers,
+                seed=args.seed, batch=args.batch,
+                log=lambda text: print(text, flush=True))
+        if args.profile:
+            import cProfile
+            profiler = cProfile.Profile()
+            profiler.runcall(run)
+            profiler.dump_stats(args.profile)
+        else:
+            run()
+    except BaseException:
+        transaction.abort()
+        raise
+    finally:
+        close(env)
+    return 0
+
+
+if __name__ == '__main__':  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""Smoke test of the benchmark data generator (httttha-bench-data) at a
+tiny scale: it keeps working as the application changes.  No timing."""
+import collections
+import os
+import shutil
+
+import pytest
+import transaction
+from pyramid.scripting import prepare
+from substanced.db import root_factory
+from substanced.util import find_catalog
+
+from httttha import main
+from httttha.services import benchdata
+from httttha.services.tree import all_agencies
+from httttha.workflows.dossier import petition_workflow, request_workflow
+
+from ..conftest import close_app, make_settings
+
+DOSSIERS = 300
+
+
+def _open(directory):
+    app = main({}, **make_settings(directory))
+    env = prepare(registry=app.registry)
+    root = root_factory(env['request'])
+    return app, env, root
+
+
+def _close(app, env):
+    transaction.abort()
+    env['closer']()
+    close_app(app)
+
+
+@pytest.fixture(scope='module')
+def bench_db(template_db, tmp_path_factory):
+    """The template database (tree and demo users) filled by the
+    generator."""
+    directory = str(tmp_path_factory.mktemp('bench') / 'db')
+    shutil.copytree(template_db, directory)
+    for name in os.listdir(directory):
+        if name.endswith(('.lock', '.tmp')):
+            os.remove(os.path.join(directory, name))
+    app, env, root = _open(directory)
+    lines = []
+    try:
+        added = benchdata.generate(root, app.registry, env['request'],
+                                   DOSSIERS, batch=120, log=lines.append)
+    finally:
+        _close(app, env)
+    assert added == DOSSIERS
+    return directory
+
+
+@pytest.fixture
+def opened(bench_db):
+    app, env, root = _open(bench_db)
+    yield app, env, root
+    _close(app, env)
+
+
+def _dossiers(root):
+    catalog = find_catalog(root, 'httttha')
+    return catalog, catalog['procedure'].any(
+        ['HTTT01', 'HTTT02', 'HTTT03']).execute()
+
+
+def test_catalog_holds_every_procedure_state_and_channel(opened):
+    _app, _env, root = opened
+    catalog, found = _dossiers(root)
+    assert len(found) == DOSSIERS
+    counts = collections.Counter()
+    for procedure in ('HTTT01', 'HTTT02', 'HTTT03'):
+        counts[procedure] = len(catalog['procedure'].eq(procedure).execute())
+    assert sum(counts.values()) == DOSSIERS
+    assert all(counts[p] > 30 for p in counts), counts
+    # every state of both workflows is reached, as the index says
+    for procedure, workflow in (('HTTT01', request_workflow),
+                                ('HTTT02', petition_workflow)):
+        for state in workflow._states:
+            query = catalog['procedure'].eq(procedure) & \
+                catalog['state'].eq(state)
+            assert len(query.execute()) > 0, (procedure, state)
+    walk_in = len(catalog['channel'].eq('counter').execute())
+    online = len(catalog['channel'].eq('online').execute())
+    assert walk_in + online == DOSSIERS
+    assert 0.12 < walk_in / DOSSIERS < 0.28, walk_in
+
+
+def test_dossiers_span_three_reporting_years_and_skew(opened):
+    _app, _env, root = opened
+    catalog, found = _dossiers(root)
+    years = collections.Counter()
+    per_agency = collections.Counter()
+    for dossier in found:
+        local = dossier.submitted.astimezone(benchdata.VN)
+        years[local.year + (local.month >= 10)] += 1
+        per_agency[dossier.agency.code] += 1
+        # the timeline is dated back in order, from the submission on
+        whens = [entry['when'] for entry in dossier.timeline]
+        assert whens[0] == dossier.submitted
+        assert whens == sorted(whens)
+        # the index holds the dated-back submission
+        assert catalog['submitted'].eq(
+            dossier.submitted.timestamp()).execute().ids
+    assert len(years) == 3, years
+    # Hà Nội and TP HCM (their Cục and Chi cục) get far more than an
+    # average province
+    by_province = collections.Counter()
+    for dossier in found:
+        agency = dossier.agency
+        if agency.kind == 'chi_cuc':
+            agency = agency.__parent__
+        by_province[agency.code] += 1
+    average = DOSSIERS / 63
+    assert by_province['79'] > 4 * average, by_province
+    assert by_province['01'] > 4 * average, by_province
+
+
+def test_applicants_look_vietnamese(opened):
+    _app, _env, root = opened
+    _catalog, found = _dossiers(root)
+    families = collections.Counter()
+    for dossier in found:
+        applicant = dossier.applicant
+        assert len(applicant['id_number']) == 12
+        assert applicant['id_number'].isdigit()
+        digits = applicant['phone'].replace(' ', '')
+        assert len(digits) == 10 and digits[:2] in ('09', '03', '07', '08')
+        if applicant['kind'] == 'person':
+            families[applicant['full_name'].split()[0]] += 1
+    assert families.most_common(1)[0][0] == 'Nguyễn'
+
+
+def test_staff_at_every_agency_and_attachments(opened):
+    _app, _env, root = opened
+    catalog = find_catalog(root, 'httttha')
+    users = root['principals']['users']
+    agencies = all_agencies(root)
+    assert len(agencies) == 756
+    for agency in agencies:
+        staff = [u for u in catalog['agency'].eq(
+            agency.__oid__).execute() if u.__name__ in users]
+        roles = sorted(r for u in staff if u.__name__.endswith(
+            '-' + agency.code.lower()) for r in u.roles)
+        assert roles == ['leader', 'officer', 'specialist'], agency.code
+    officer = users['hotro-79']
+    assert officer.check_password(benchdata.BENCH_PASSWORD)
+    _catalog, found = _dossiers(root)
+    with_files = [d for d in found if d.attachments()]
+    assert 0 < len(with_files) < DOSSIERS * 0.15
+    slot, attached = with_files[0].attachments()[0]
+    assert attached.mimetype == 'application/pdf'
+    with attached.blob.open() as f:
+        assert f.read(5) == b'%PDF-'
+    assert with_files[0].declared['files'][slot] == attached.title
+
+
+def test_rerun_with_the_same_size_does_nothing(opened):
+    app, env, root = opened
+    size = os.path.getsize(os.path.join(
+        os.path.dirname(root._p_jar.db().storage.getName()), 'Data.fs'))
+    lines = []
+    added = benchdata.generate(root, app.registry, env['request'], DOSSIERS,
+                               log=lines.append)
+    assert added == 0
+    assert benchdata.bench_state(root)['dossiers'] == DOSSIERS
+    assert 'không cần tạo thêm' in lines[-1]
+    transaction.commit()
+    assert os.path.getsize(os.path.join(
+        os.path.dirname(root._p_jar.db().storage.getName()),
+        'Data.fs')) == size

@@ -1,0 +1,123 @@
+"""Smoke test of the benchmark (issue 7): the data generator and the runner
+end to end at a tiny scale (a couple of seconds per measurement), on a
+temporary database, so that both keep working.  No timing assertion: the
+figures of a loaded test machine mean nothing; what must hold is that
+every measurement ran, without an error, and was reported."""
+import json
+import os
+import shutil
+
+import pytest
+
+from httttha import main
+
+from ..conftest import PROJECT, close_app, make_settings
+
+DOSSIERS = 200
+#: dossiers made through the wizard when the generator is not there
+FALLBACK_DOSSIERS = 12
+
+INI = """\
+[app:main]
+use = config:%(development)s#main
+zodbconn.uri = file://%(db)s/Data.fs?blobstorage_dir=%(db)s/blobs
+zodbconn.uri.audit = file://%(db)s/audit.fs
+substanced.uploads_tempdir = %(db)s/tmp
+substanced.initial_password = Admin@2026
+mail.queue_path = %(db)s/mail
+pyramid.reload_templates = false
+
+[server:main]
+use = egg:waitress#main
+listen = 127.0.0.1:0
+threads = 4
+"""
+
+
+def _generator():
+    try:
+        from httttha.scripts import bench_data
+    except ImportError:
+        return None
+    return bench_data
+
+
+def _wizard_dossiers(directory, count):
+    """A few dossiers through the real wizard (WebTest, no CAPTCHA)."""
+    import webtest
+    from ..functional.submission import submit_dossier
+    app = main({}, **make_settings(directory, **{
+        'httttha.captcha': 'false', 'httttha.submit_limit': '1000'}))
+    try:
+        test_app = webtest.TestApp(app, extra_environ={
+            'HTTP_HOST': 'thads.example.com', 'REMOTE_ADDR': '127.0.0.1'})
+        for n in range(count):
+            submit_dossier(test_app, values={
+                'applicant.full_name': 'Nguyễn Văn Bench %d' % n,
+                'applicant.phone': '0912 000 %03d' % n,
+                'applicant.id_number': '0011800%05d' % n})
+    finally:
+        close_app(app)
+
+
+@pytest.fixture
+def bench_ini(template_db, tmp_path):
+    """An ini for a small database: made by the generator if it exists,
+    else a copy of the test template with a few wizard dossiers."""
+    directory = str(tmp_path / 'bench')
+    ini = str(tmp_path / 'bench.ini')
+    with open(ini, 'w') as f:
+        f.write(INI % {'db': directory, 'development': os.path.join(
+            PROJECT, 'etc', 'development.ini')})
+    generator = _generator()
+    if generator is not None:
+        os.makedirs(directory)
+        # its own staff (hotro-001, lanhdao-01), which the runner finds
+        assert not generator.main([ini, '--dossiers', str(DOSSIERS)])
+    else:
+        shutil.copytree(template_db, directory)
+        for name in os.listdir(directory):
+            if name.endswith(('.lock', '.tmp')):
+                os.remove(os.path.join(directory, name))
+        _wizard_dossiers(directory, FALLBACK_DOSSIERS)
+    return ini
+
+
+def test_bench_runs_every_measurement(bench_ini, tmp_path, capsys):
+    from httttha.services.benchrun import MEASUREMENTS, main as bench
+    out = str(tmp_path / 'results')
+    status = bench(['--ini', bench_ini, '--dossiers', '7',
+                    '--seconds', '1.5', '--concurrency', '2',
+                    '--submit-seconds', '3', '--submit-clients', '2',
+                    '--out', out])
+    printed = capsys.readouterr().out
+    files = os.listdir(out)
+    assert len(files) == 1 and files[0].endswith('-7.json'), files
+    with open(os.path.join(out, files[0])) as f:
+        results = json.load(f)
+
+    by_name = {m['name']: m for m in results['measurements']}
+    assert [m['name'] for m in results['measurements']] == [
+        name for name, _t in MEASUREMENTS]
+    for name, title in MEASUREMENTS:
+        measured = by_name[name]
+        if not measured['built']:
+            # statistics views come with a later issue
+            assert name.startswith('stats_'), measured
+            assert '| %s | not built |' % title in printed
+            continue
+        assert measured['errors'] == 0, measured
+        assert measured['requests'] > 0, measured
+        for key in ('p50_ms', 'p95_ms', 'p99_ms', 'rps', 'ratio_p95'):
+            assert measured[key] is not None and measured[key] > 0, (
+                name, key, measured)
+        assert measured['p50_ms'] <= measured['p95_ms'] <= measured['p99_ms']
+        assert '| %s | %d | 0 |' % (title, measured['requests']) in printed
+    assert status == 0
+    assert results['dossiers'] == 7
+    assert results['machine']['python']
+    assert results['server']['peak_rss_bytes'] > 0
+    assert results['db_size_before']['total'] > 0
+    assert results['db_size_after']['total'] >= \
+        results['db_size_before']['total']
+    assert by_name['submissions']['requests'] > 0
