@@ -452,7 +452,7 @@ def form_fields(html, selector, values, button, files=None):
     form = BeautifulSoup(html, 'html.parser').select_one(selector)
     if form is None:
         raise ValueError('no form %s in the page' % selector)
-    stack, fields = [], []
+    stack, fields, seen = [], [], set()
     for el in form.find_all(['input', 'select', 'textarea', 'button']):
         name = el.get('name')
         kind = (el.get('type') or '').lower()
@@ -469,6 +469,7 @@ def form_fields(html, selector, values, button, files=None):
         path.append(stack[-1][0] if stack and stack[-1][1] == 'rename'
                     else name)
         path = '.'.join(path)
+        seen.add(path)
         wanted = values.get(path)
         if el.name == 'button' or kind in ('submit', 'button', 'image',
                                            'reset'):
@@ -492,6 +493,8 @@ def form_fields(html, selector, values, button, files=None):
                        for o in el.find_all('option')]
             chosen = [o.get('value', o.get_text()) for o in
                       el.find_all('option') if o.has_attr('selected')]
+            if wanted is not None and wanted not in options:
+                raise ValueError('%s is not an option of %s' % (wanted, path))
             value = wanted if wanted is not None else (
                 chosen or options or [''])[0]
             fields.append((name, value, None))
@@ -503,6 +506,9 @@ def form_fields(html, selector, values, button, files=None):
         else:
             fields.append((name, wanted if wanted is not None
                            else el.get('value', ''), None))
+    missing = set(values) - seen
+    if missing:
+        raise ValueError('no such field: %s' % ', '.join(sorted(missing)))
     return (form.get('action') or '',
             form.get('enctype', 'application/x-www-form-urlencoded'), fields)
 

@@ -13,7 +13,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 
 import pytest
 from bs4 import BeautifulSoup
@@ -24,6 +23,7 @@ from substanced.util import find_catalog, get_oid
 from waitress.server import create_server
 
 from httttha import main
+from httttha.services.benchrun import form_fields, multipart
 from httttha.services.numbering import is_valid
 from httttha.workflows.dossier import state_of
 
@@ -171,92 +171,6 @@ class Client(object):
                 [(name, value) for name, value, _f in fields]).encode('ascii')
             content_type = enctype
         return self.request(path, body, {'Content-Type': content_type})
-
-
-def multipart(fields):
-    boundary = '----httttha%s' % uuid.uuid4().hex
-    parts = []
-    for name, value, is_file in fields:
-        if is_file:
-            # a file input left empty: browsers send an empty part
-            # with an empty file name
-            head = ('Content-Disposition: form-data; name="%s"; '
-                    'filename=""\r\nContent-Type: application/octet-stream'
-                    % name)
-        else:
-            head = 'Content-Disposition: form-data; name="%s"' % name
-        parts.append(('--%s\r\n%s\r\n\r\n' % (boundary, head)).encode('utf-8')
-                     + value.encode('utf-8') + b'\r\n')
-    body = b''.join(parts) + ('--%s--\r\n' % boundary).encode('ascii')
-    return body, 'multipart/form-data; boundary=%s' % boundary
-
-
-def form_fields(html, selector, values, button):
-    """The fields a browser would send from the form ``selector``: every
-    control in document order, filled from ``values`` (paths such as
-    ``applicant.full_name``, as in tests/functional/submission.py's
-    ``fields_by_path``; a ``True`` value ticks a checkbox), with the
-    pressed ``button``.  Returns (action, enctype,
-    [(name, value, is_file)])."""
-    form = BeautifulSoup(html, 'html.parser').select_one(selector)
-    assert form is not None, html[:2000]
-    stack, fields, seen = [], [], set()
-    for el in form.find_all(['input', 'select', 'textarea', 'button']):
-        name = el.get('name')
-        kind = (el.get('type') or '').lower()
-        if not name or el.has_attr('disabled'):
-            continue
-        if name in ('__start__', '__end__'):
-            fields.append((name, el.get('value', ''), False))
-            if name == '__start__':
-                stack.append(tuple(el['value'].split(':')))
-            else:
-                stack.pop()
-            continue
-        path = [n for n, k in stack if k != 'rename']
-        path.append(stack[-1][0] if stack and stack[-1][1] == 'rename'
-                    else name)
-        path = '.'.join(path)
-        seen.add(path)
-        wanted = values.get(path)
-        if el.name == 'button' or kind in ('submit', 'button', 'image',
-                                           'reset'):
-            if name == button:
-                fields.append((name, el.get('value', ''), False))
-        elif kind == 'file':
-            fields.append((name, '', True))
-        elif kind in ('radio', 'checkbox'):
-            value = el.get('value', 'on')
-            if wanted is None:
-                checked = el.has_attr('checked')
-            elif wanted is True or wanted is False:
-                checked = wanted
-            else:
-                checked = value == wanted
-            if checked:
-                fields.append((name, value, False))
-        elif el.name == 'select':
-            options = el.find_all('option')
-            chosen = [o.get('value', o.get_text()) for o in options
-                      if o.has_attr('selected')] or \
-                [o.get('value', o.get_text()) for o in options[:1]]
-            value = wanted if wanted is not None else \
-                (chosen[0] if chosen else '')
-            assert wanted is None or wanted in [
-                o.get('value', o.get_text()) for o in options], path
-            fields.append((name, value, False))
-        elif el.name == 'textarea':
-            fields.append((name, wanted if wanted is not None
-                           else el.get_text(), False))
-        elif name == '_charset_':
-            fields.append((name, 'UTF-8', False))
-        else:
-            fields.append((name, wanted if wanted is not None
-                           else el.get('value', ''), False))
-    missing = set(values) - seen
-    assert not missing, 'no such field: %s' % sorted(missing)
-    return (form.get('action'),
-            form.get('enctype', 'application/x-www-form-urlencoded'), fields)
 
 
 def location_path(headers):
