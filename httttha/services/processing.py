@@ -78,6 +78,32 @@ def slip_kind(dossier, support):
     return SLIP_OF_SUPPORT[support]
 
 
+def register_walk_in(request, agency, procedure, data, files):
+    """Tiếp nhận trực tiếp (B9): a dossier registered at the counter by
+    the officer of ``request`` from the application's ``data`` and
+    ``files`` (slot -> upload with its ``fp``), with the appointment slip
+    that gives the result's date (the deadline)."""
+    from .submission import create_dossier
+    user = request.user
+    dossier = create_dossier(
+        request, agency, procedure, data, files, channel='counter',
+        who=getattr(user, 'full_name', '') or user.__name__,
+        who_login=user.__name__)
+    for slot, info in files.items():
+        if info:
+            dossier.add_file(request.registry, info['fp'], info['filename'],
+                             info['mimetype'], is_attachment=True, slot=slot)
+    # the first entry of a dossier made in this transaction: changed in
+    # place, it is stored with the dossier
+    entry = dossier.timeline[0]
+    entry['slip'] = new_slip(dossier, 'appointment_slip')
+    due = getattr(dossier, 'due', None)
+    if due is not None:
+        entry['appointment'] = {'date': due,
+                                'place': agency.address or agency.title}
+    return dossier
+
+
 def store_files(request, dossier, uploads):
     """Keep the agency's ``uploads`` ((filename, stream, mimetype)) in the
     dossier for the citizen; their names."""

@@ -282,11 +282,17 @@ def test_walk_in_registration_and_slip(app):
     dossier = find_dossier(root, code)
     assert dossier.channel == 'counter'
     assert state_of(dossier) == 'submitted'
+    first = dossier.timeline[0]
+    assert first['who_login'] == 'hotro.bd'
+    # the slip gives the result's date: the dossier's deadline
+    assert first['appointment']['date'] == dossier.due
+    due = dossier.due.strftime('%d/%m/%Y')
     closer()
     slip = staff.get(page.html.select_one('.notice-link')['href'])
     words = pdf_text(slip.body)
     assert 'PHIẾU HẸN TIẾP NHẬN VÀ TRẢ HỒ SƠ' in words
     assert code in words
+    assert due in words
 
     # an incomplete walk-in gets the guidance slip
     page = decide(staff, code, 'supplement', 'Thiếu bản sao bản án.').follow()

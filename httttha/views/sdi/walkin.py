@@ -17,7 +17,7 @@ from ...content.application import (
 )
 from ...interfaces import IAgency
 from ...services import processing, roles
-from ...services.submission import create_dossier, limits
+from ...services.submission import limits
 from ..public.forms import CheckedFileWidget, files_total_validator
 
 
@@ -87,25 +87,11 @@ class WalkInView(object):
         for name in ('declaration', '_csrf_token_'):
             appstruct.pop(name, None)
         files = appstruct.pop('files', {}) or {}
-        user = request.user
-        dossier = create_dossier(
-            request, self.context, self.procedure, appstruct, files,
-            channel='counter', who=getattr(user, 'full_name', '') or
-            user.__name__)
-        for slot, info in files.items():
+        for info in files.values():
             if info:
                 info['fp'].seek(0)       # the temp store has read it
-                dossier.add_file(request.registry, info['fp'],
-                                 info['filename'], info['mimetype'],
-                                 is_attachment=True, slot=slot)
-        # the first entry of a dossier made in this transaction: changed
-        # in place, it is stored with the dossier
-        entry = dossier.timeline[0]
-        entry['slip'] = processing.new_slip(dossier, 'appointment_slip')
-        due = getattr(dossier, 'due', None)
-        if due is not None:
-            entry['appointment'] = {'date': due, 'place': self.context.address
-                                    or self.context.title}
+        dossier = processing.register_walk_in(
+            request, self.context, self.procedure, appstruct, files)
         request.sdiapi.flash(request.localizer.translate(_(
             'walk-in-registered', default='Dossier ${code} registered. '
             'Print the appointment slip for the applicant.',
