@@ -19,8 +19,10 @@ requires = [
     'waitress',
     'Unidecode',
     'PyYAML',
+    'repoze.lru',        # per-process caches of rendered forms
     'holidays',
     'reportlab',
+    'rl-accel',          # reportlab's C speed-ups (PDF rendering)
     'fontpkg-be-vietnam-pro',
     'Babel',
     'captcha',

@@ -22,7 +22,13 @@ def locale_negotiator(request):
 
 def main(global_config, **settings):
     """Build the WSGI application."""
+    from .blobstorage import install as fix_blob_storage
+    from .objectmap import install as fast_object_lookup
     from .services.settings import prepare_settings
+    # before any database is opened: concurrent commits must not delete
+    # each other's blob files (see blobstorage.py)
+    fix_blob_storage()
+    fast_object_lookup()
     settings = prepare_settings(settings)
     config = Configurator(settings=settings, root_factory=root_factory,
                           locale_negotiator=locale_negotiator)
@@ -38,6 +44,7 @@ def main(global_config, **settings):
     config.include('.views')
     config.include('.views.public.site')
     config.include('.evolve')
+    config.include('.auditlog')
     config.scan(ignore=['.scripts'])
     return config.make_wsgi_app()
 

@@ -11,6 +11,7 @@ from substanced.catalog import (
 )
 from unidecode import unidecode
 
+from ..content.dossier import VN
 from ..interfaces import IAttachment, IDossier
 from ..services.deadlines import index_value as deadline_index_value
 from ..workflows.dossier import state_of
@@ -34,7 +35,10 @@ class HttthaIndexes(object):
     procedure = Field()
     state = Field()
     channel = Field()
-    submitted = Field()       # seconds since the epoch (UTC)
+    submitted = Field()       # seconds since the epoch (UTC), for sorting
+    # the local day of submission (date.toordinal()), for date filters: a
+    # range of a year is a union of 365 sets, not of a set per dossier
+    submitted_day = Field()
     # folded words of the applicant's name, phone and e-mail.  A Keyword
     # index, not Text: every submission brings new words (a phone number),
     # and a Text index's lexicon hands out word ids from one counter, so
@@ -115,6 +119,12 @@ class HttthaIndexViews(object):
     def submitted(self, default):
         when = self._dossier_attr('submitted', None)
         return when.timestamp() if when is not None else default
+
+    @indexview()
+    def submitted_day(self, default):
+        when = self._dossier_attr('submitted', None)
+        return (when.astimezone(VN).date().toordinal()
+                if when is not None else default)
 
     @indexview()
     def due(self, default):

@@ -3,4 +3,5 @@
 
 def includeme(config):
     config.include('.site')
+    config.include('.dossier')
     config.include('.user')

@@ -8,7 +8,12 @@ from substanced.folder import Folder
 from substanced.interfaces import IRoot
 from substanced.property import PropertySheet
 from substanced.schema import NameSchemaNode, Schema
-from substanced.event import subscribe_added
+from pyramid.traversal import find_root
+from substanced.event import (
+    subscribe_added,
+    subscribe_modified,
+    subscribe_removed,
+)
 from substanced.util import renamer, set_acl
 from zope.interface import implementer
 
@@ -21,6 +26,7 @@ from ..interfaces import (
     IDossierFolder,
 )
 from ..services.roles import agency_acl
+from ..services.treecache import tree_changed
 from .site import grant_general_department
 
 KINDS = (
@@ -79,8 +85,11 @@ class AgencyPropertySheet(PropertySheet):
     permissions = (('view', 'sdi.view'), ('change', 'httttha.manage-agency'))
 
 
+#: the stored details (not the URL name, nor the schema's CSRF token: an
+#: agency's ``_csrf_token_`` attribute would be shown as the token in its
+#: property sheet, and saving it would always fail)
 FIELDS = tuple(node.name for node in AgencySchema().children
-               if node.name != 'name')
+               if node.name not in ('name', '_csrf_token_'))
 
 
 @content(
@@ -239,3 +248,25 @@ def agency_added(event):
         set_acl(each, agency_acl(each), registry=event.registry)
     if IRoot.providedBy(agency.__parent__):
         grant_general_department(agency.__parent__, agency, event.registry)
+
+
+@subscribe_added(IAgency)
+@subscribe_removed(IAgency)
+def agency_added_or_removed(event):
+    """An agency added, removed, renamed or moved (a rename or a move is
+    a removal and an addition): the caches of the tree are stale."""
+    _tree_changed(event.parent)
+
+
+@subscribe_modified(IAgency)
+def agency_modified(event):
+    """An agency's details edited in its property sheet (title, code...):
+    the caches of the tree are stale."""
+    _tree_changed(event.object)
+
+
+def _tree_changed(resource):
+    root = find_root(resource)
+    # an agency outside a site (being built) has no site to tell yet
+    if IRoot.providedBy(root):
+        tree_changed(root)

@@ -205,3 +205,20 @@ ACTIONS = {
 #: internal steps the citizen's page leaves out (drafts of an answer and
 #: their approval)
 HIDDEN_ACTIONS = frozenset(('propose', 'send_back', 'approve'))
+
+
+def attachment_not_indexed(resource, default):
+    """Attachments stay out of the httttha catalog's name indexes
+    (``title_folded``, ``sort_name``: lists of users and agencies), which
+    every catalogued object feeds with its title by default.  Files are
+    only ever found through their dossier, and a text index fed a file
+    name with every submission makes concurrent submissions conflict:
+    its lexicon hands out ids of new words from one counter, and the
+    buckets of its word map hold plain dicts, which ZODB cannot merge."""
+    return default
+
+
+def includeme(config):
+    for name in ('title_folded', 'sort_name'):
+        config.add_indexview(attachment_not_indexed, catalog_name='httttha',
+                             index_name=name, context=IAttachment)

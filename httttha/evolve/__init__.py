@@ -3,6 +3,8 @@ everything from the root-added subscribers and are marked evolved."""
 from ..services.deadlines import ensure_calendar, get_calendar, recompute
 from ..services.scratch import ensure_scratch
 from ..services.submission import ensure_salt
+from ..services.tree import root_agency
+from ..services.treecache import ensure_tree_version
 
 
 def add_submission_storage(root, registry):
@@ -36,7 +38,36 @@ def add_petition_indexes(root, registry):
                                                reindex=True)
 
 
+def add_tree_version(root, registry):
+    """Issue 7: the agency tree's version, which keys the per-process
+    caches of the public agency select (read uncached until then)."""
+    ensure_tree_version(root)
+
+
+def add_statistics(root, registry):
+    """Issue 7: the statistics counters (from the catalog's values) and
+    the day-of-submission index of the workspace's date filters."""
+    from ..services.statistics import rebuild
+    catalog = root['catalogs']['httttha']
+    catalog.update_indexes(registry=registry, reindex=True)
+    rebuild(root, catalog)
+
+
+def drop_agency_csrf_attribute(root, registry):
+    """Agencies were stored with an empty ``_csrf_token_`` attribute,
+    which their property sheet showed instead of the session's token (so
+    saving an agency's details in the SDI always failed)."""
+    top = root_agency(root)
+    for agency in top.walk() if top is not None else ():
+        agency._p_activate()  # a ghost's __dict__ is empty
+        if '_csrf_token_' in agency.__dict__:
+            del agency._csrf_token_
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
     config.add_evolution_step(add_petition_indexes)
+    config.add_evolution_step(add_statistics)
+    config.add_evolution_step(add_tree_version)
+    config.add_evolution_step(drop_agency_csrf_attribute)

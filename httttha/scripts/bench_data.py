@@ -17,7 +17,7 @@ def main(argv=None):
     parser.add_argument('--dossiers', type=int, required=True,
                         help='how many dossiers the database should hold')
     parser.add_argument('--seed', type=int, default=benchdata.DEFAULT_SEED)
-    parser.add_argument('--batch', type=int, default=1000,
+    parser.add_argument('--batch', type=int, default=5000,
                         help='dossiers per transaction')
     parser.add_argument('--profile', metavar='FILE',
                         help='write a cProfile of the run to FILE')

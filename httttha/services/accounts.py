@@ -121,6 +121,14 @@ class StaffUserLocator(DefaultUserLocator):
         return users.get(login)
 
     def get_groupids(self, userid):
+        # asked at every permission check (a page's tabs make dozens):
+        # worked out once per request and user
+        memo = self.request.__dict__.setdefault('_httttha_groupids', {})
+        if userid not in memo:
+            memo[userid] = self._groupids(userid)
+        return memo[userid]
+
+    def _groupids(self, userid):
         user = self.get_user_by_userid(userid)
         if user is None:
             return None

@@ -3,14 +3,16 @@ Vietnamese form (PDF, A4) with reportlab.
 
 Pure service: takes already-translated text, returns PDF bytes; no Pyramid.
 """
+import functools
 import io
+import itertools
 import threading
 import unicodedata
 from importlib.resources import files
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -20,6 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    Flowable,
     HRFlowable,
     KeepTogether,
     Paragraph,
@@ -28,6 +31,13 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+
+# Page streams deflated only, not also ASCII85-encoded for 7-bit channels
+# (a PDF travels as binary: HTTP, a base64 mail attachment): ASCII85 makes
+# them a quarter longer, and reportlab's encoder is pure Python without
+# its optional accelerator.  The setting is process-wide; the only other
+# PDFs reportlab makes here are test and benchmark uploads.
+rl_config.useA85 = 0
 
 FONT = 'BeVietnamPro'
 FONT_BOLD = 'BeVietnamPro-Bold'
@@ -45,6 +55,8 @@ MARGIN_TOP = 20 * mm
 MARGIN_BOTTOM = 20 * mm
 CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 QR_SIZE = 25 * mm
+#: the quiet zone around a QR code, in modules (the standard's 4)
+QR_BORDER = 4
 BODY_SIZE = 12
 
 _fonts_lock = threading.Lock()
@@ -162,13 +174,59 @@ def _date_line(place, date):
         place, date.day, date.month, date.year)
 
 
+@functools.lru_cache(maxsize=1024)
+def _qr_path(url):
+    """(modules per side with the quiet zone, PDF operators filling the
+    dark modules) of url's QR code, error correction M.
+
+    The modules are those reportlab's QrCodeWidget draws (its encoder),
+    one rectangle per horizontal run, in module units (the caller scales)
+    so that the operators are small integers, written once: the encoder
+    tries the eight masks in pure Python, which took about as long as
+    laying out the rest of a form, and a dossier's application and
+    notices share its lookup URL."""
+    qr = QrCodeWidget(url, barLevel='M').qr
+    qr.make()
+    side = qr.getModuleCount() + 2 * QR_BORDER
+    ops = []
+    for row, modules in enumerate(qr.modules):
+        column = 0
+        for dark, group in itertools.groupby(map(bool, modules)):
+            length = sum(1 for _m in group)
+            if dark:
+                ops.append('%d %d %d 1 re' % (
+                    column + QR_BORDER, side - QR_BORDER - 1 - row, length))
+            column += length
+    ops.append('f')
+    return side, '\n'.join(ops)
+
+
+class _QrCode(Flowable):
+    """A QR code of url, ``size`` square with a quiet zone of QR_BORDER
+    modules, drawn as one filled path: a Drawing of the QrCodeWidget made
+    a shape object per run of modules and rendered each with its own
+    graphics state (most of the time of an application PDF)."""
+
+    def __init__(self, url, size=QR_SIZE):
+        Flowable.__init__(self)
+        self.side, self.ops = _qr_path(url)
+        self.width = self.height = size
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        # drawOn saved the graphics state: scale and colour end here
+        canvas = self.canv
+        module = self.width / self.side
+        canvas.scale(module, module)
+        canvas.setFillColor(colors.black)
+        canvas.addLiteral(self.ops)
+
+
 def _qr(url):
-    """A QR code drawing of url, QR_SIZE square (quiet zone included)."""
-    widget = QrCodeWidget(url, barWidth=QR_SIZE, barHeight=QR_SIZE,
-                          barLevel='M')
-    drawing = Drawing(QR_SIZE, QR_SIZE, initialFontName=FONT)
-    drawing.add(widget)
-    return drawing
+    """A QR code of url, QR_SIZE square (quiet zone included)."""
+    return _QrCode(url)
 
 
 def _national_header(st):

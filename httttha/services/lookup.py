@@ -14,7 +14,7 @@ import re
 from substanced.util import find_catalog, get_oid
 
 from .. import _
-from ..catalog import fold
+from ..catalog import applicant_words, fold
 from ..content.application import clean_id_number
 from ..content.dossier import id_hash
 from ..workflows.dossier import state_of
@@ -160,6 +160,11 @@ def phone_forms(digits):
     return sorted(forms)
 
 
+#: a keyword lookup checks the name's words dossier by dossier when the
+#: numbers and e-mails leave at most this many (else in the catalog)
+CHECK_WORDS_UP_TO = 200
+
+
 def find_by_keywords(root, text, agency):
     """Dossiers of ``agency`` matching every identifying item of ``text``,
     newest first.  Raises ``ValueError(TOO_WEAK)`` with fewer than two
@@ -170,18 +175,38 @@ def find_by_keywords(root, text, agency):
         raise ValueError(TOO_WEAK)
     catalog = find_catalog(root, 'httttha')
     applicant = catalog['applicant']
+    # two items, so at least one number or e-mail: a few dossiers
     query = catalog['agency'].eq(get_oid(agency))
-    if words:
-        query &= applicant.all(words)
     salt = ensure_salt(root)
     for number in numbers:
         query &= (applicant.any(phone_forms(number))
                   | catalog['id_hash'].eq(id_hash(number, salt)))
     for email in emails:
         query &= applicant.eq(email)
-    results = query.execute().sort(catalog['submitted'], reverse=True,
-                                   limit=MAX_ROWS)
-    return [d for d in results if getattr(d, 'is_dossier', False)]
+    results = query.execute()
+    limit = MAX_ROWS
+    if words and len(results) > CHECK_WORDS_UP_TO:
+        results = (query & applicant.all(words)).execute()
+        words = None
+    elif words:
+        # Each word of a name (nguyen, thi, van...) is found in a large
+        # share of all dossiers, and intersecting with those sets walks
+        # them (tens of ms, and thousands of index buckets to load, at a
+        # million dossiers): check the few dossiers' own words instead,
+        # the same words the index holds.
+        words = set(words)
+        limit = CHECK_WORDS_UP_TO
+    found = []
+    for dossier in results.sort(catalog['submitted'], reverse=True,
+                                limit=limit):
+        if not getattr(dossier, 'is_dossier', False):
+            continue
+        if words and not words.issubset(applicant_words(dossier.applicant)):
+            continue
+        found.append(dossier)
+        if len(found) == MAX_ROWS:
+            break
+    return found
 
 
 def id_matches(root, dossier, id_number):

@@ -4,9 +4,18 @@ transaction commits, and ``httttha-send-mail`` delivers the queue (with
 retries, a message stays queued until the SMTP server takes it).
 Without a queue configured (``mail.queue_path``) they are sent directly,
 still only after the commit."""
+from email.header import Header
+
 from pyramid.renderers import render
 from pyramid_mailer import get_mailer
+from pyramid_mailer.interfaces import IMailer
+from pyramid_mailer.mailer import Mailer as _Mailer
 from pyramid_mailer.message import Attachment, Message
+from repoze.sendmail.delivery import (
+    MailDataManager,
+    MailDataManagerState,
+    QueuedMailDelivery,
+)
 from repoze.sendmail.maildir import Maildir
 
 from .. import _
@@ -81,8 +90,67 @@ def supplement_receipt(request, dossier, changes):
         changes_text='\n'.join('    - ' + c['label'] for c in changes))
 
 
+class _QueuedMessage(MailDataManager):
+    """repoze.sendmail's data manager of a queued message, aborting as
+    the transaction package expects when a commit fails.
+
+    A message is written to the queue's ``tmp/`` when it is sent and
+    moved to ``new/`` when the transaction commits.  When the commit
+    fails after its first phase began (a database ``ConflictError``,
+    which pyramid_retry then retries), the transaction calls ``abort``
+    and then ``tpc_abort`` on every data manager: repoze.sendmail's
+    ``abort`` raises ``TPC_InProgress`` there (logged as an error at
+    every retried conflict) and neither drops the written message, which
+    stayed in ``tmp/`` until garbage collection.  Here ``abort`` leaves
+    that case to ``tpc_abort``, which drops the message; and once the
+    message is queued or dropped, ``abort`` (which a transaction with
+    after-commit hooks calls on every data manager after committing)
+    has nothing left to do, where repoze.sendmail's raises."""
+
+    def abort(self, trans):
+        if self.tpc_phase == 0 and self.state not in (
+                MailDataManagerState.TPC_FINISHED,
+                MailDataManagerState.TPC_ABORTED):
+            MailDataManager.abort(self, trans)
+
+    def tpc_abort(self, trans):
+        MailDataManager.tpc_abort(self, trans)
+        if self.onAbort is not None:
+            self.onAbort()
+
+
+class _QueuedDelivery(QueuedMailDelivery):
+    def createDataManager(self, fromaddr, toaddrs, message):
+        # as repoze.sendmail's, without copying the message first (by
+        # writing it out and parsing it again) to add two headers: the
+        # message is made for this one sending (pyramid_mailer's
+        # to_message) and send() has already added its own to it
+        message['X-Actually-From'] = Header(fromaddr, 'utf-8')
+        message['X-Actually-To'] = Header(','.join(toaddrs), 'utf-8')
+        pending = Maildir(self.queuePath, True).add(message)
+        return _QueuedMessage(
+            pending.commit, onAbort=pending.abort,
+            transaction_manager=self.transaction_manager)
+
+
+class Mailer(_Mailer):
+    """pyramid_mailer's mailer queueing through ``_QueuedDelivery``
+    (``bind``, which ``get_mailer`` calls for each request, keeps the
+    class)."""
+
+    def __init__(self, **kw):
+        _Mailer.__init__(self, **kw)
+        if self.queue_delivery is not None:
+            self.queue_delivery = _QueuedDelivery(
+                self.queue_path, transaction_manager=self.transaction_manager)
+
+
 def includeme(config):
+    # substanced includes pyramid_mailer (registering its mailer and
+    # request.mailer, which looks the mailer up): ours replaces it
     config.include('pyramid_mailer')
+    config.registry.registerUtility(
+        Mailer.from_settings(config.registry.settings, 'mail.'), IMailer)
     queue = config.registry.settings.get('mail.queue_path')
     if queue:
         # made once at start: concurrent first sends would race to make it

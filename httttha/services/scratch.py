@@ -11,6 +11,7 @@ import itertools
 import secrets
 import time
 
+from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
@@ -71,21 +72,30 @@ def hit(counters, bucket, client, limit, window, now=None, count=True):
     current fixed window of ``window`` seconds; with ``count`` the attempt
     is counted (only when allowed).
 
-    Each counted attempt is an entry of its own (value 1) under a random
-    key: concurrent attempts from one address (one NAT, one proxy) insert
-    different keys, which the BTree merges, where incrementing one shared
-    entry made every pair of them conflict.  Attempts in flight at the
-    same moment may therefore exceed ``limit`` by their number."""
+    The attempts of one client in one window are a ``BTrees.Length``
+    under one key: the first attempt adds the key, the next ones only
+    change the counter, and ZODB adds up the changes of concurrent
+    attempts (from one NAT, one proxy, a double click) where incrementing
+    an integer in the tree, or adding an entry to it for each attempt,
+    made them conflict.  Attempts in flight at the same moment may
+    therefore exceed ``limit`` by their number."""
     now = time.time() if now is None else now
     end = (int(now) // window + 1) * window
-    prefix = '%010x-%s-%s-' % (end, bucket, client)
-    # the random part is hex, below '~'; at most ``limit`` keys are read
-    attempts = sum(1 for _key in itertools.islice(
-        counters.keys(min=prefix, max=prefix + '~'), limit))
+    key = '%010x-%s-%s' % (end, bucket, client)
+    counter = counters.get(key)
+    attempts = counter() if counter is not None else 0
+    if attempts < limit:
+        # entries of one attempt each, as stored before (value 1), until
+        # their window ends; the random part is hex, below '~'
+        attempts += sum(1 for _key in itertools.islice(
+            counters.keys(min=key + '-', max=key + '-~'), limit))
     if attempts >= limit:
         return False
     if count:
-        counters[prefix + secrets.token_hex(8)] = 1
+        if counter is None:
+            counters[key] = Length(1)
+        else:
+            counter.change(1)
     return True
 
 
@@ -143,7 +153,11 @@ class FileStore(PersistentMapping):
 
     def open(self, uid):
         """The kept file's bytes, for reading."""
-        return self.data[uid]['blob'].open('r')
+        return self.blob(uid).open('r')
+
+    def blob(self, uid):
+        """The kept file's blob."""
+        return self.data[uid]['blob']
 
     def preview_url(self, uid):
         return None

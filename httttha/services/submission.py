@@ -1,6 +1,7 @@
 """Online submission: drafts of the wizard and the final storing of a
 dossier.  Views call these; the rules live here."""
 import secrets
+import threading
 
 from pyramid.settings import asbool
 from substanced.util import get_oid
@@ -82,14 +83,64 @@ def may_submit(root, registry, client, count=False):
                settings.submit_window, count=count)
 
 
+#: how long a submission waits for the others of this process (seconds)
+#: before it goes on beside them (a conflict is then retried)
+CREATE_WAIT = 10
+
+_creating = threading.Lock()
+
+
+def one_at_a_time(request):
+    """Hold this process's lock on creating dossiers until the current
+    transaction ends (committed or aborted), and go on from a fresh view
+    of the database: the request's transaction is begun anew, so call it
+    before the request has written anything.
+
+    A new dossier and its file change the same structures in every
+    submission: Substance D's object map (paths, extents, the path
+    index), the catalogs' indexes, the agency's folder.  They are BTrees,
+    and inserting into a BTree reads its inner nodes as current, so two
+    submissions in flight at once conflict whenever either splits a
+    bucket that the other's tree nodes lead to, which happens every few
+    insertions: with a few clients, more than one submission in two was
+    retried, and retrying is the whole work again.  Taking turns, the
+    threads of a process do not conflict with each other, and the new
+    transaction sees what the previous one committed.  Other processes
+    (several on RelStorage) still can, and ConflictError is retried as
+    before; a submission that waits longer than ``CREATE_WAIT`` goes on
+    without its turn, likewise."""
+    if not _creating.acquire(timeout=CREATE_WAIT):
+        return
+    released = []
+
+    def release(*_args):
+        if not released:
+            released.append(True)
+            _creating.release()
+    try:
+        manager = request.tm
+        # nothing is written yet: drop the view taken when the request
+        # began, which may predate the commits made while we waited
+        manager.abort()
+        txn = manager.begin()
+        txn.note(request.path_info)
+        txn.addAfterCommitHook(release)
+        txn.addAfterAbortHook(release)
+    except BaseException:
+        release()
+        raise
+
+
 def submit(request, draft, agency):
     """Store ``draft`` as a new dossier of ``agency`` and return it;
     ``Throttled`` when the client address is over its limit.
 
     The draft remembers the code, so the same draft sent twice (a
-    double click, a refresh) yields the same dossier: two concurrent
-    sends both write the draft, so one of them conflicts and is retried,
-    and the retry finds the code."""
+    double click, a refresh) yields the same dossier: taking turns
+    (``one_at_a_time``, which the view calls first), the second send
+    finds the code when its turn comes; otherwise both write the draft,
+    so one of them conflicts and is retried, and the retry finds the
+    code."""
     registry = request.registry
     if draft.code is not None:
         return agency['ho-so'].get(draft.code)
@@ -111,11 +162,13 @@ def submit(request, draft, agency):
 
 
 def create_dossier(request, agency, procedure, data, files, channel,
-                   **entry):
+                   send_events=True, **entry):
     """Store a new dossier of ``agency`` from the application's ``data``
     (``files``: slot -> upload info, recorded by filename) and start its
     workflow and deadlines; the caller adds the files.  ``entry`` goes
-    into the first timeline entry."""
+    into the first timeline entry.  Without ``send_events`` the caller
+    sends the ``ObjectAdded`` event (which indexes and counts the
+    dossier) when it is complete."""
     from . import deadlines
     root, registry = request.root, request.registry
     data = dict(data)
@@ -130,14 +183,18 @@ def create_dossier(request, agency, procedure, data, files, channel,
     deadlines.on_submit(dossier, deadlines.get_calendar(root))
     who = entry.pop('who', None) or data['applicant']['full_name']
     dossier.record('submitted', who=who, state='submitted', **entry)
-    agency['ho-so'].add(code, dossier, registry=registry)
+    agency['ho-so'].add(code, dossier, registry=registry,
+                        send_events=send_events)
     return dossier
 
 
 def attach(registry, dossier, draft, slot, info):
     """Move the upload ``info`` of ``draft`` into ``dossier`` as the
-    citizen's file for ``slot``."""
-    with draft.files.open(info['uid']) as stream:
-        return dossier.add_file(registry, stream, info['filename'],
-                                info['mimetype'], is_attachment=True,
-                                slot=slot)
+    citizen's file for ``slot``: the file takes over the draft's blob (the
+    caller clears the draft's files), so the bytes are neither copied nor
+    stored again."""
+    attachment = dossier.add_file(registry, None, info['filename'],
+                                  info['mimetype'], is_attachment=True,
+                                  slot=slot)
+    attachment.blob = draft.files.blob(info['uid'])
+    return attachment

@@ -7,6 +7,7 @@ import yaml
 from substanced.util import find_catalog, find_catalogs
 
 from ..content.agency import FIELDS
+from .treecache import cached, tree_changed
 
 ROOT_NAME = 'thads'
 
@@ -28,6 +29,27 @@ def agency_by_code(root, code):
         if getattr(resource, 'is_agency', False):
             return resource
     return None
+
+
+def agency_outline(root):
+    """The tree as plain data for the public agency selects and counts:
+    ``(top, groups)``, ``top`` the Tổng cục's ``(code, title)`` (None
+    before the tree is loaded), ``groups`` a tuple of ``((code, title) of
+    a Cục, ((code, title) of each of its Chi cục, ...))``, by code.
+
+    Built once per process and tree version (``services.treecache``)
+    instead of walking the 756 agencies at each request."""
+    return cached(root, 'agency-outline', lambda: _outline(root))
+
+
+def _outline(root):
+    top = root_agency(root)
+    if top is None:
+        return None, ()
+    return (top.code, top.title), tuple(
+        ((cuc.code, cuc.title),
+         tuple((sub.code, sub.title) for sub in cuc.sub_agencies()))
+        for cuc in top.sub_agencies())
 
 
 def all_agencies(root):
@@ -98,6 +120,8 @@ def load_tree(root, rows, registry):
                 changed.append('name')
             if changed:
                 _reindex(agency)
+                # details set in place send no event
+                tree_changed(root)
             counts['updated' if changed else 'unchanged'] += 1
             continue
         if row['parent_code']:

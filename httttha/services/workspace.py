@@ -1,20 +1,26 @@
 """Bàn làm việc (B2): the staff's queues of dossiers, filtered and paged
-by the catalogs.  Every query is intersected with the system catalog's
-``allowed`` index, so a list never shows a dossier the user may not open
-(officers see their unit, leaders their subtree, through the ACLs)."""
+by the catalogs.  Every list is limited to the agencies whose dossiers
+the user may open (officers their unit, leaders their subtree, through
+the ACLs), and is built from the indexes' sets of docids with C-level
+intersections, smallest first, so that a page of the whole country
+costs about as much as a page of one Chi cục."""
 import datetime
 
+from hypatia.util import ResultSet
+from pyramid.security import effective_principals
 from pyramid.traversal import find_root
-from substanced.util import find_catalog, get_oid
+from substanced.util import find_catalog, find_objectmap, get_oid
 
 from .. import _
 from ..catalog import fold
 from ..content.application import PROCEDURES
-from ..content.dossier import VN, id_hash
+from ..content.dossier import id_hash
 from . import numbering
 from .lookup import parse_keywords, phone_forms
 from .petitions import CLASSIFICATIONS
 from .submission import ensure_salt
+from .tree import root_agency
+from .treecache import cached
 
 #: (name, title, states); the overdue queue is by deadline
 QUEUES = (
@@ -33,9 +39,6 @@ QUEUES = (
     ('completed', _('Completed'), ('completed',)),
     ('refused', _('Refused'), ('refused',)),
 )
-OPEN_STATES = tuple(s for name, _t, states in QUEUES
-                    if name not in ('completed', 'refused') and states
-                    for s in states)
 SORTS = ('submitted', 'due', 'code')
 PAGE_SIZES = (20, 50, 100)
 
@@ -83,83 +86,149 @@ class Filters(object):
             return None
 
 
-def _epoch(day):
-    return VN.localize(datetime.datetime.combine(
-        day, datetime.time())).timestamp()
+def visible_agencies(request, agency, subtree):
+    """The oids of the agencies in scope whose dossiers the user may open,
+    and how many agencies the scope has.  Dossiers carry no ACL of their
+    own, so the ``allowed`` check of each agency's dossier folder (the
+    objectmap's cached ACLs, as the system catalog's ``allowed`` index
+    does per object) stands for all of its dossiers: a check per agency
+    instead of one per dossier."""
+    def build():
+        return tuple((get_oid(a), get_oid(a['ho-so'])) for a in (
+            agency.walk() if subtree else [agency]))
+    scope = cached(request.root, ('scope', get_oid(agency), subtree), build)
+    folders = dict((folder, oid) for oid, folder in scope)
+    allowed = find_objectmap(agency).allowed(
+        list(folders), effective_principals(request), 'sdi.view')
+    return [folders[oid] for oid in allowed], len(scope)
 
 
-def base_query(request, agency, filters):
-    """Dossiers of ``agency`` (or of its subtree) the user may open,
-    narrowed by the filters other than the queue."""
+def _stored(index, value):
+    """The index's own set of docids holding ``value`` (not a copy; hypatia
+    keeps them in ``_fwd_index``)."""
+    return index._fwd_index.get(value) or index.family.IF.Set()
+
+
+def _intersect(family, sets):
+    """The intersection of ``sets``, smallest first; None (everything)
+    for no set."""
+    result = None
+    for docids in sorted(sets, key=len):
+        result = docids if result is None else family.IF.intersection(
+            result, docids)
+        if not result:
+            break
+    return result
+
+
+def base_docids(request, agency, filters):
+    """The docids of the dossiers of ``agency`` (or of its subtree) the
+    user may open, narrowed by the filters other than the queue; None
+    stands for every dossier of the site.  The sets are C-level BTrees
+    intersected smallest first."""
     catalog = find_catalog(agency, 'httttha')
-    system = find_catalog(agency, 'system')
-    query = catalog['procedure'].any(
-        [filters.procedure] if filters.procedure else list(PROCEDURES))
-    if filters.subtree:
-        query &= system['path'].eq(agency)
-    else:
-        query &= catalog['agency'].eq(get_oid(agency))
-    query &= system['allowed'].allows(request, 'sdi.view')
-    if filters.date_from:
-        query &= catalog['submitted'].ge(_epoch(filters.date_from))
-    if filters.date_to:
-        query &= catalog['submitted'].lt(_epoch(
-            filters.date_to + datetime.timedelta(days=1)))
+    visible, scope = visible_agencies(request, agency, filters.subtree)
+    sets = []
+    whole_site = filters.subtree and agency is root_agency(find_root(agency))
+    if not (whole_site and len(visible) == scope):
+        # (users have an agency too: the queues' state sets leave them out)
+        sets.append(catalog['agency'].applyAny(visible))
+    if filters.procedure:
+        sets.append(catalog['procedure'].applyEq(filters.procedure))
+    if filters.date_from or filters.date_to:
+        sets.append(catalog['submitted_day'].applyInRange(
+            filters.date_from.toordinal() if filters.date_from else None,
+            filters.date_to.toordinal() if filters.date_to else None))
     if filters.keyword:
-        query &= _keyword_query(catalog, agency, filters.keyword)
+        sets.append(_keyword_docids(catalog, agency, filters.keyword))
     if filters.classification:
-        query &= catalog['classification'].all(
+        sets.append(catalog['classification'].applyAll(
             ['%s:%s' % item for item in sorted(
-                filters.classification.items())])
-    return query
+                filters.classification.items())]))
+    return _intersect(catalog.family, sets)
 
 
-def _keyword_query(catalog, agency, keyword):
+def _keyword_docids(catalog, agency, keyword):
     code = numbering.normalize(keyword)
     if code is not None:
-        return catalog['code'].eq(code)
+        return catalog['code'].applyEq(code)
     words, numbers, emails = parse_keywords(keyword)
     applicant = catalog['applicant']
     salt = ensure_salt(find_root(agency))
-    query = None
-    parts = ([applicant.all(words)] if words else []) + [
-        applicant.any(phone_forms(n)) | catalog['id_hash'].eq(
-            id_hash(n, salt))
-        for n in numbers] + [applicant.eq(e) for e in emails]
-    for part in parts:
-        query = part if query is None else query & part
-    if query is None:
+    family = catalog.family
+    parts = ([applicant.applyAll(words)] if words else []) + [
+        family.IF.union(applicant.applyAny(phone_forms(n)),
+                        catalog['id_hash'].applyEq(id_hash(n, salt)))
+        for n in numbers] + [applicant.applyEq(e) for e in emails]
+    if not parts:
         # nothing identifying: match the folded text as a name word
-        query = applicant.eq(fold(keyword))
-    return query
+        parts = [applicant.applyEq(fold(keyword))]
+    return _intersect(family, parts)
 
 
-def queue_query(catalog, name, today, user_oid=None):
+def queue_sets(catalog, name, today, user_oid=None):
+    """The disjoint sets of docids whose union is queue ``name``."""
     states = dict((q[0], q[2]) for q in QUEUES)[name]
     if states is not None:
-        return catalog['state'].any(list(states))
+        return [_stored(catalog['state'], s) for s in states]
     if name == 'mine':
-        return catalog['state'].eq('assigned') & catalog['assignee'].eq(
-            user_oid)
-    return catalog['state'].any(list(OPEN_STATES)) & catalog['due'].lt(
-        today.toordinal())
+        return [catalog.family.IF.intersection(
+            _stored(catalog['assignee'], user_oid),
+            _stored(catalog['state'], 'assigned'))]
+    # only open dossiers with a running clock have a ``due`` value
+    return [catalog['due'].applyLt(today.toordinal())]
 
 
 def queues(request, agency, filters, today):
     """The count of every queue and the result set of the chosen one."""
     catalog = find_catalog(agency, 'httttha')
-    base = base_query(request, agency, filters)
+    family = catalog.family
+    base = base_docids(request, agency, filters)
     me = get_oid(request.user, None)
-    counts = {name: len((base & queue_query(catalog, name, today, me)
-                         ).execute())
-              for name, _t, _s in QUEUES}
-    return counts, (base & queue_query(catalog, filters.queue, today,
-                                       me)).execute()
+
+    def within(docids):
+        return docids if base is None else family.IF.intersection(
+            base, docids)
+    counts = {name: sum(len(within(s)) for s in queue_sets(
+        catalog, name, today, me)) for name, _t, _s in QUEUES}
+    chosen = family.IF.multiunion([
+        within(s) for s in queue_sets(catalog, filters.queue, today, me)])
+    return counts, ResultSet(chosen, len(chosen),
+                             find_objectmap(agency).object_for)
+
+
+#: below this many results, hypatia's n-best sort (linear in the
+#: results) is cheaper than scanning the days back from the newest
+SCAN_FROM = 5000
 
 
 def page_rows(agency, results, filters, start, end):
     """The dossiers of one page, sorted by the catalog."""
-    index = find_catalog(agency, 'httttha')[filters.sort]
-    rows = results.sort(index, reverse=filters.sort == 'submitted',
-                        limit=end, raise_unsortable=False)
-    return list(rows)[start:end]
+    catalog = find_catalog(agency, 'httttha')
+    if filters.sort == 'submitted' and len(results) >= SCAN_FROM:
+        docids = _newest(catalog, results.ids, end)
+    else:
+        docids = catalog[filters.sort].sort(
+            results.ids, reverse=filters.sort == 'submitted', limit=end,
+            raise_unsortable=False)
+    resolve = results.resolver
+    return [resolve(docid) for docid in list(docids)[start:end]]
+
+
+def _newest(catalog, docids, limit):
+    """The ``limit`` newest of many ``docids``: the days of submission
+    from the last one back, each day's dossiers sorted by their time,
+    until the page is full; for a large result a few days suffice,
+    where sorting would look at every docid."""
+    days = catalog['submitted_day']._fwd_index
+    when = catalog['submitted']._rev_index
+    found = []
+    day = days.maxKey() if days else None
+    while day is not None and len(found) < limit:
+        hits = [d for d in days[day] if d in docids]
+        found.extend(sorted(hits, key=when.get, reverse=True))
+        try:
+            day = days.maxKey(day - 1)
+        except ValueError:
+            day = None
+    return found[:limit]

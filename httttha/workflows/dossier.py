@@ -32,12 +32,13 @@ def state_of(dossier):
     return getattr(dossier, STATE_ATTR, {}).get(TYPE)
 
 
-def act(request, dossier, transition, who=None, **details):
+def act(request, dossier, transition, who=None, reindex=True, **details):
     """Perform ``transition`` on ``dossier`` for ``request`` (its permission
     is checked: ``WorkflowError`` when refused or not possible from the
     current state), write the timeline entry with the new state and
     ``details`` (note, message to the citizen, files, appointment,
-    changes…), and reindex.  Returns the entry."""
+    changes…), and reindex (a caller making several steps at once may
+    leave that to itself with ``reindex=False``).  Returns the entry."""
     from ..services import deadlines
     registry = request.registry
     workflow = get_workflow(request, TYPE, registry.content.typeof(dossier))
@@ -52,8 +53,9 @@ def act(request, dossier, transition, who=None, **details):
         who = getattr(user, 'full_name', '') or details['who_login']
     entry = dossier.record(transition, who=who, state=state_of(dossier),
                            when=entry_when, **details)
-    # substanced's events go to (event, object) subscribers
-    registry.subscribers((ObjectModified(dossier), dossier), None)
+    if reindex:
+        # substanced's events go to (event, object) subscribers
+        registry.subscribers((ObjectModified(dossier), dossier), None)
     return entry
 
 

@@ -137,6 +137,27 @@ def test_keyword_lookup_needs_every_item_to_match(app, code):
     assert 'Không tìm thấy hồ sơ nào' in text(page, '#results')
 
 
+@pytest.mark.parametrize('check_up_to', [200, 0],
+                         ids=['words-checked-per-dossier', 'words-in-catalog'])
+def test_keyword_lookup_matches_the_name_on_both_paths(app, code, monkeypatch,
+                                                      check_up_to):
+    """The name's words are checked on the few dossiers the phone or ID
+    number leaves, or intersected in the catalog when there are many:
+    the same answers either way."""
+    from httttha.services import lookup
+    monkeypatch.setattr(lookup, 'CHECK_WORDS_UP_TO', check_up_to)
+
+    def found(keywords):
+        return result_codes(app.get('/tra-cuu', params={
+            'tu-khoa': keywords, 'don-vi': BA_DINH}))
+    assert found('Nguyễn Thị Hương 0912 345 678') == [code]
+    assert found('huong 001180012345') == [code]
+    # every word must match, with the right phone or ID number
+    assert found('Nguyễn Thị Hoa 0912 345 678') == []
+    assert found('Trần Hương 001180012345') == []
+    assert found('Nguyễn Thị Hương 0912 345 679') == []
+
+
 def test_dossier_needs_the_id_number(app, code):
     stranger = as_stranger(app)
     page = stranger.get('/ho-so/%s' % code)

@@ -260,3 +260,50 @@ def test_agency_page_preselects_the_agency(app):
     assert page.html.select_one('#chosen-agency').get_text() == \
         'Chi cục Thi hành án dân sự quận Ba Đình'
     assert 'Kê khai thông tin và gửi yêu cầu' in app.get('/').text
+
+
+def test_each_visitor_gets_its_own_tokens(app_factory):
+    """The empty form is rendered once and kept; each visitor still gets
+    the CSRF token of their session and a CAPTCHA challenge of their own,
+    and sends the form with them."""
+    app = app_factory()
+    pages = [open_form(app, 'HTTT02') for _i in range(2)]
+    other = app_factory()   # another application: its own forms
+    pages.append(open_form(other, 'HTTT02'))
+    tokens = [fields_by_path(p.forms['application'])['captcha.token'][0]
+              .value for p in pages]
+    assert len(set(tokens)) == 3 and all(tokens)
+    assert pages[0].html.select_one('.captcha img')['src'].startswith(
+        'http://thads.example.com/ma-bao-ve/' + tokens[0])
+    app.reset()                  # a new session: a new CSRF token
+    fresh = open_form(app, 'HTTT02')
+    csrf = [fields_by_path(p.forms['application'])['csrf_token'][0].value
+            for p in (pages[1], fresh)]
+    assert csrf[0] != csrf[1]
+    for page, client in ((fresh, app), (pages[2], other)):
+        form = page.forms['application']
+        fill(form, VALUES['HTTT02'])
+        fill(form, {'declaration': True,
+                    'captcha.answer': captcha_answer(client, page)})
+        sent = form.submit('continue')
+        assert sent.status_int == 302, errors(sent)
+    # the page around the form is the agency's
+    assert 'quận Ba Đình' in pages[1].text
+
+
+@pytest.mark.parametrize('procedure', ['HTTT01', 'HTTT02', 'HTTT03'])
+def test_application_schemas_need_no_binding(procedure):
+    """The wizard renders and validates the application schema unbound
+    (binding deep-copies it): it must hold no ``colander.deferred``."""
+    import colander
+    import deform
+    from httttha.content.application import application_schema
+    schema = application_schema(
+        procedure, lambda: deform.widget.FileUploadWidget({}), None)
+    nodes = [schema]
+    while nodes:
+        node = nodes.pop()
+        nodes.extend(node.children)
+        for value in list(vars(node).values()) + [node.widget]:
+            assert not isinstance(value, colander.deferred), (node.name,
+                                                              value)

@@ -88,6 +88,20 @@ def test_catalog_holds_every_procedure_state_and_channel(opened):
     assert 0.12 < walk_in / DOSSIERS < 0.28, walk_in
 
 
+def test_statistics_count_every_dossier_once_with_its_final_values(opened):
+    """The generator announces each dossier once, complete: the counters
+    agree with a count from the catalog."""
+    from httttha.services import statistics
+    _app, _env, root = opened
+    kept = dict(statistics.find_store(root).counted.items())
+    assert len(kept) == DOSSIERS
+    rebuilt = statistics.rebuild(root, find_catalog(root, 'httttha'))
+    assert dict(rebuilt.counted.items()) == kept
+    states = collections.Counter(key[2][2] for key in kept.values())
+    assert states['completed'] > 0 and states['submitted'] > 0
+    transaction.abort()
+
+
 def test_dossiers_span_three_reporting_years_and_skew(opened):
     _app, _env, root = opened
     catalog, found = _dossiers(root)

@@ -1,11 +1,17 @@
 """Many citizens submitting to one agency at the same moment: twenty
 threads, each its own browser-like client (cookies, no JavaScript),
-against the real application under waitress on loopback.  Every dossier
-must be stored once, with its own code, and be findable in the catalog:
-ZODB conflicts are retried (pyramid_retry), never shown to a citizen and
-never lose or duplicate a dossier."""
+against the real application under waitress on loopback, each sending
+HTTT01 applications with a scanned judgment (a PDF of 200 KB, as the
+benchmark does): the first all at once, the next ones as fast as the
+server answers.  Every dossier must be stored once, with its own code,
+its file intact, and be findable in the catalog: ZODB conflicts are
+retried (pyramid_retry), never shown to a citizen and never lose or
+duplicate a dossier or its upload (a retried request with an upload
+must still work), and no failed commit leaves an error in the log or a
+message half-queued."""
 import collections
 import http.cookiejar
+import logging
 import os
 import shutil
 import threading
@@ -21,9 +27,11 @@ from pyramid_retry import IBeforeRetry
 from substanced.db import root_factory
 from substanced.util import find_catalog, get_oid
 from waitress.server import create_server
+from ZODB.POSException import POSKeyError
 
 from httttha import main
-from httttha.services.benchrun import form_fields, multipart
+from httttha.services import submission
+from httttha.services.benchrun import form_fields, multipart, pdf_of_size
 from httttha.services.numbering import is_valid
 from httttha.workflows.dossier import state_of
 
@@ -32,7 +40,12 @@ from ..conftest import close_app, make_settings
 from ..functional.submission import BA_DINH, CUC_HN, VALUES
 
 CLIENTS = 20
-PROCEDURE = 'HTTT02'
+#: applications each client sends, one after another
+ROUNDS = 3
+PROCEDURE = 'HTTT01'
+#: the upload slot filled, and the size of each client's PDF
+SLOT = 'judgment'
+PDF_SIZE = 200 * 1024
 OVERRIDES = {
     # CAPTCHA off: allowed for automated tests only (a warning is logged)
     'httttha.captcha': 'false',
@@ -52,7 +65,8 @@ class LiveServer(object):
         self.url = url
         self.wsgi = wsgi
         self.directory = directory
-        self.retries = []      # (exception, class of the object, path)
+        # (exception, class of the object, path, attempt that failed)
+        self.retries = []
         self.lock = threading.Lock()
 
     def before_retry(self, event):
@@ -60,42 +74,65 @@ class LiveServer(object):
         with self.lock:
             self.retries.append((type(exc).__name__,
                                  getattr(exc, 'class_name', None),
-                                 event.request.path))
+                                 event.request.path,
+                                 event.environ.get('retry.attempt', 0) + 1))
 
     def retry_summary(self):
         with self.lock:
             counts = collections.Counter(
                 '%s on %s' % (name, cls or '?')
-                for name, cls, _path in self.retries)
-        return '%d conflicts retried (%s)' % (
-            sum(counts.values()),
+                for name, cls, _path, _attempt in self.retries)
+            most = max([attempt for *_r, attempt in self.retries] or [0])
+        return '%d conflicts retried, at most %d times in one request (%s)' % (
+            sum(counts.values()), most,
             ', '.join('%d %s' % (n, what)
                       for what, n in counts.most_common()) or 'none')
 
 
-@pytest.fixture
-def live_server(template_db, tmp_path):
+@pytest.fixture(params=['in_turn', 'at_once'])
+def live_server(request, template_db, tmp_path, monkeypatch):
     """The app under waitress (8 threads) on a fresh copy of the template
-    database, with the overrides above."""
+    database, with the overrides above.
+
+    ``in_turn``: as served, the submissions of the process take turns
+    (``submission.one_at_a_time``).  ``at_once``: without the turns, as
+    if each thread were a process of its own sharing the database
+    (RelStorage): the submissions conflict and are retried, uploads and
+    all; twenty writers at once, the unluckiest retries more than the
+    ten times a single process needs."""
     directory = str(tmp_path / 'db')
     shutil.copytree(template_db, directory)
     for name in os.listdir(directory):
         if name.endswith(('.lock', '.tmp')):
             os.remove(os.path.join(directory, name))
-    wsgi = main({}, **make_settings(directory, **OVERRIDES))
+    overrides = dict(OVERRIDES)
+    if request.param == 'at_once':
+        monkeypatch.setattr(submission, 'CREATE_WAIT', 0)
+        overrides['retry.attempts'] = '30'
+    wsgi = main({}, **make_settings(directory, **overrides))
     server = create_server(wsgi, host='127.0.0.1', port=0, threads=8)
     port = int(server.effective_port)
     live = LiveServer('http://127.0.0.1:%d' % port, wsgi, directory)
+    live.turns = request.param
     # count the retries pyramid_retry makes (a conflict each)
     wsgi.registry.registerHandler(live.before_retry, (IBeforeRetry,))
-    thread = threading.Thread(target=server.run, name='waitress',
-                              daemon=True)
+    closing = threading.Event()
+
+    def serve():
+        try:
+            server.run()
+        except (OSError, ValueError):
+            # the loop was in select() on the socket close() closed
+            if not closing.is_set():
+                raise
+    thread = threading.Thread(target=serve, name='waitress', daemon=True)
     thread.start()
     try:
         _wait_for_port('127.0.0.1', port)
         _warm_up(live)
         yield live
     finally:
+        closing.set()
         server.close()
         thread.join(timeout=5)
         server.task_dispatcher.shutdown()
@@ -116,8 +153,9 @@ def _warm_up(live):
     queue race is an application bug of its own: the queue directory
     should be made when the application starts)."""
     results = {}
-    citizen(live, threading.Barrier(1), CLIENTS, results, agency=CUC_HN)
-    assert 'error' not in results[CLIENTS], results
+    number = CLIENTS * ROUNDS     # an application number of its own
+    citizen(live, threading.Barrier(1), number, results, agency=CUC_HN)
+    assert 'error' not in results[number], results
     del live.retries[:]
 
 
@@ -179,46 +217,84 @@ def location_path(headers):
     return parsed.path + ('?' + parsed.query if parsed.query else '')
 
 
-def citizen(server, barrier, number, results, agency=BA_DINH):
-    """One citizen: open the form, then (with all the others at once)
-    send it, then (again all at once) confirm; read the code."""
+def pdf_for(number):
+    """A PDF of ``PDF_SIZE`` bytes that is this application's own (its
+    last bytes say whose it is), so that a file mixed up between dossiers
+    or cut short is seen."""
+    body = pdf_of_size(PDF_SIZE)
+    mark = b'%%application-%05d\n' % number
+    return body[:len(body) - len(mark)] + mark
+
+
+def citizen(server, barrier, number, results, agency=BA_DINH, rounds=1):
+    """One citizen's browser sending ``rounds`` applications, each with
+    its own PDF.  The first: open the form, then (with all the others at
+    once) send it, then (again all at once) confirm; read the code.  The
+    next ones one after another, as fast as the server answers (as the
+    benchmark's clients do), so that commits and retried conflicts of
+    different requests interleave in every way."""
     client = Client(server.url)
-    results[number] = {'client': client}
+    results[number] = {'client': client, 'applications': []}
     try:
-        status, _h, html = client.get(
-            '/ke-khai?co-quan=%s&thu-tuc=%s' % (agency, PROCEDURE))
-        assert status == 200, status
-        values = dict(VALUES[PROCEDURE], declaration=True)
-        # a different applicant each, as it would be
-        values['applicant.full_name'] = 'Nguyễn Thị Hương %d' % number
-        values['applicant.id_number'] = '0011800%05d' % number
-        form = form_fields(html, 'form#application', values, 'continue')
-        barrier.wait(TIMEOUT)
-
-        status, headers, body = client.post(*form)
-        assert status == 302, (status, _errors(body))
-        preview = location_path(headers)
-        assert preview.startswith('/xac-nhan/'), preview
-        token = preview.rsplit('/', 1)[1]
-        results[number]['token'] = token
-        status, _h, html = client.get(preview)
-        assert status == 200, status
-        form = form_fields(html, 'form:has(#confirm)', {}, 'confirm')
-        assert urllib.parse.urlsplit(form[0]).path == preview, form[0]
-        barrier.wait(TIMEOUT)
-
-        status, headers, body = client.post(*form)
-        assert status == 302, (status, body[:2000])
-        result = location_path(headers)
-        assert result == '/ket-qua/%s' % token, result
-        status, _h, html = client.get(result)
-        assert status == 200, status
-        code = BeautifulSoup(html, 'html.parser').select_one('#code')
-        results[number]['code'] = code.get_text().strip()
+        for step in range(rounds):
+            application = number * rounds + step
+            results[number]['applications'].append(apply(
+                client, application, agency,
+                barrier if step == 0 else None))
     except BaseException as e:
         results[number]['error'] = e
         results[number]['last'] = client.statuses[-1:]
         barrier.abort()       # the others must not wait for this one
+
+
+def apply(client, number, agency, barrier=None, clicks=1):
+    """The whole wizard for application ``number`` (waiting for the
+    others at ``barrier`` before each POST; the last one sent ``clicks``
+    times at once, as a double click does): {'pdf', 'token', 'code'}."""
+    pdf = pdf_for(number)
+    status, _h, html = client.get(
+        '/ke-khai?co-quan=%s&thu-tuc=%s' % (agency, PROCEDURE))
+    assert status == 200, status
+    values = dict(VALUES[PROCEDURE], declaration=True)
+    # a different applicant each, as it would be
+    values['applicant.full_name'] = 'Nguyễn Thị Hương %d' % number
+    values['applicant.id_number'] = '0011800%05d' % number
+    form = form_fields(html, 'form#application', values, 'continue',
+                       files={'files.%s.upload' % SLOT: (
+                           'ban-an-%d.pdf' % number, pdf)})
+    if barrier is not None:
+        barrier.wait(TIMEOUT)
+
+    status, headers, body = client.post(*form)
+    assert status == 302, (status, _errors(body))
+    preview = location_path(headers)
+    assert preview.startswith('/xac-nhan/'), preview
+    token = preview.rsplit('/', 1)[1]
+    status, _h, html = client.get(preview)
+    assert status == 200, status
+    form = form_fields(html, 'form:has(#confirm)', {}, 'confirm')
+    assert urllib.parse.urlsplit(form[0]).path == preview, form[0]
+    if barrier is not None:
+        barrier.wait(TIMEOUT)
+
+    answers = []
+
+    def click():
+        answers.append(client.post(*form))
+    clicking = [threading.Thread(target=click) for _i in range(clicks)]
+    for thread in clicking:
+        thread.start()
+    for thread in clicking:
+        thread.join(TIMEOUT)
+    assert len(answers) == clicks, answers
+    for status, headers, body in answers:
+        assert status == 302, (status, body[:2000])
+        result = location_path(headers)
+        assert result == '/ket-qua/%s' % token, result
+    status, _h, html = client.get(result)
+    assert status == 200, status
+    code = BeautifulSoup(html, 'html.parser').select_one('#code')
+    return {'pdf': pdf, 'token': token, 'code': code.get_text().strip()}
 
 
 def _errors(body):
@@ -227,23 +303,50 @@ def _errors(body):
         body[:2000]
 
 
-def test_concurrent_submissions_to_one_agency(live_server):
+class _Errors(logging.Handler):
+    """Errors the transaction machinery logs while it goes on, e.g. a
+    data manager that failed to abort (``Error in abort() on manager``):
+    a failed commit must clean up every resource it joined."""
+
+    def __init__(self):
+        logging.Handler.__init__(self, logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append('%s: %s%s' % (
+            record.name, record.getMessage(),
+            ' (%r)' % (record.exc_info[1],) if record.exc_info else ''))
+
+
+@pytest.fixture
+def logged_errors():
+    handler = _Errors()
+    logger = logging.getLogger('txn')
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_concurrent_submissions_to_one_agency(live_server, logged_errors):
     barrier = threading.Barrier(CLIENTS)
     results = {}
     threads = [threading.Thread(target=citizen, name='citizen-%d' % n,
                                 args=(live_server, barrier, n, results),
-                                daemon=True)
+                                kwargs={'rounds': ROUNDS}, daemon=True)
                for n in range(CLIENTS)]
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(TIMEOUT + 10)
+        thread.join(TIMEOUT * ROUNDS + 10)
     elapsed = time.monotonic() - started
     assert not any(t.is_alive() for t in threads), 'a client hangs'
 
-    report = '%d citizens in %.1f s; %s' % (
-        CLIENTS, elapsed, live_server.retry_summary())
+    expected = CLIENTS * ROUNDS
+    report = '%d citizens, %d applications in %.1f s; %s' % (
+        CLIENTS, expected, elapsed, live_server.retry_summary())
     print('\n' + report)
     errors = [s for r in results.values() for s in r['client'].statuses
               if s[0] >= 500]
@@ -255,12 +358,21 @@ def test_concurrent_submissions_to_one_agency(live_server):
         '%d server errors, %d of %d citizens failed; %s\n%s' % (
             len(errors), len(failed), CLIENTS, report,
             '\n'.join('%s: %s' % item for item in failed.items())))
-    codes = [r.get('code') for r in results.values()]
-    assert len(codes) == CLIENTS and all(codes), results
-    assert len(set(codes)) == CLIENTS, codes
+    confirmations = [r for r in live_server.retries
+                     if r[2].startswith('/xac-nhan/')]
+    if live_server.turns == 'in_turn':
+        assert not confirmations, report
+    else:
+        # the retried confirmations are what this variant is about
+        assert confirmations, report
+    applications = [a for r in results.values() for a in r['applications']]
+    codes = [a['code'] for a in applications]
+    assert len(codes) == expected and all(codes), results
+    assert len(set(codes)) == expected, codes
     assert all(is_valid(code) for code in codes), codes
 
-    # the database: exactly these dossiers, submitted, all in the catalog
+    # the database: exactly these dossiers, submitted, all in the catalog,
+    # each with its file
     env = prepare(registry=live_server.wsgi.registry)
     try:
         root = root_factory(env['request'])
@@ -274,6 +386,8 @@ def test_concurrent_submissions_to_one_agency(live_server):
                    & catalog['state'].eq('submitted')).execute()
         assert sorted(d.code for d in indexed) == sorted(codes)
         names = set()
+        uploads = {a['code']: a['pdf'] for a in applications}
+        lost = []
         for code in codes:
             dossier = folder[code]
             assert state_of(dossier) == 'submitted'
@@ -282,10 +396,42 @@ def test_concurrent_submissions_to_one_agency(live_server):
             names.add(dossier.applicant['full_name'])
             found = list(catalog['code'].eq(code).execute())
             assert found == [dossier], code
-        assert len(names) == CLIENTS      # each draft became its own dossier
+            # its one file, stored once, byte for byte the upload
+            files = dossier.attachments()
+            assert [slot for slot, _f in files] == [SLOT], (code, files)
+            try:
+                with files[0][1].blob.open('r') as stream:
+                    if stream.read() != uploads[code]:
+                        lost.append((code, 'other bytes'))
+            except POSKeyError as e:
+                lost.append((code, repr(e)))
+        assert not lost, '%d of %d files lost: %s' % (
+            len(lost), expected, lost[:3])
+        assert len(names) == expected   # each draft became its own dossier
     finally:
         env['closer']()
 
-    # one receipt each (and the warm-up's), none doubled by a retry
+    # one receipt each (and the warm-up's), none doubled by a retry, and
+    # none left half-written by an aborted attempt
+    mail = os.path.join(live_server.directory, 'mail')
+    assert len(os.listdir(os.path.join(mail, 'new'))) == expected + 1
+    assert os.listdir(os.path.join(mail, 'tmp')) == []
+    assert logged_errors == []
+
+
+def test_a_double_click_makes_one_dossier(live_server, logged_errors):
+    """The confirmation sent three times at once (a double click, a
+    refresh) stores one dossier, with one receipt, and answers each with
+    its code."""
+    application = apply(Client(live_server.url), 1, BA_DINH, clicks=3)
+    env = prepare(registry=live_server.wsgi.registry)
+    try:
+        root = root_factory(env['request'])
+        folder = root['thads']['cuc-thads-ha-noi']['chi-cuc-thads-ba-dinh'][
+            'ho-so']
+        assert list(folder.keys()) == [application['code']]
+    finally:
+        env['closer']()
     queued = os.listdir(os.path.join(live_server.directory, 'mail', 'new'))
-    assert len(queued) == CLIENTS + 1
+    assert len(queued) == 2       # and the warm-up's
+    assert logged_errors == []

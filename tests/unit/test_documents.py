@@ -194,6 +194,36 @@ def test_qr_code_is_drawn_for_lookup_url():
     assert _text(other) == _text(with_qr)
 
 
+def test_qr_code_draws_the_modules_of_reportlabs_encoder():
+    """The QR code is one path of rectangles in module units: filling
+    them gives back, row by row from the top, the dark modules of
+    reportlab's QrCodeWidget for the URL (level M), inside a quiet zone
+    of four modules."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from httttha.services.documents import QR_BORDER, _qr_path
+    side, ops = _qr_path(URL)
+    qr = QrCodeWidget(URL, barLevel='M').qr
+    qr.make()
+    expected = [[bool(m) for m in row] for row in qr.modules]
+    assert side == len(expected) + 2 * QR_BORDER
+    drawn = [[False] * side for _row in range(side)]
+    lines = ops.split('\n')
+    assert lines[-1] == 'f'
+    for line in lines[:-1]:
+        x, y, width, height, op = line.split()
+        assert (height, op) == ('1', 're')
+        for column in range(int(x), int(x) + int(width)):
+            assert not drawn[side - 1 - int(y)][column]  # no overlap
+            drawn[side - 1 - int(y)][column] = True
+    inner = [row[QR_BORDER:side - QR_BORDER]
+             for row in drawn[QR_BORDER:side - QR_BORDER]]
+    assert inner == expected
+    assert not any(drawn[r][c] for r in range(side) for c in range(side)
+                   if min(r, c) < QR_BORDER or max(r, c) >= side - QR_BORDER)
+    # encoded once per URL and process
+    assert _qr_path(URL) is _qr_path(URL)
+
+
 def test_rendering_is_deterministic():
     register_fonts()  # idempotent
     assert application_pdf(_doc()) == application_pdf(_doc())

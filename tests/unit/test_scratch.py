@@ -42,7 +42,45 @@ def test_throttle_counts_per_client_and_window():
     assert hit(counters, 'submit', '10.0.0.2', 3, 3600, now=7300,
                count=False)
     assert hit(counters, 'submit', '10.0.0.1', 3, 3600, now=10800)
-    assert sum(counters.values()) == 4
+    # one counter per client and window
+    assert [c() for c in counters.values()] == [3, 1]
+
+
+def test_concurrent_attempts_of_one_client_do_not_conflict(tmp_path):
+    """Two attempts from one address in two transactions at once (one
+    NAT, a double click) are both counted, without a ConflictError."""
+    import transaction
+    import ZODB
+    from ZODB.FileStorage import FileStorage
+    db = ZODB.DB(FileStorage(str(tmp_path / 'Data.fs')))
+    try:
+        first, second = transaction.TransactionManager(), \
+            transaction.TransactionManager()
+        one, two = db.open(first), db.open(second)
+        one.root()['counters'] = OOBTree()
+        assert hit(one.root()['counters'], 'submit', 'nat', 5, 3600, now=0)
+        first.commit()
+        two.sync()
+        assert hit(one.root()['counters'], 'submit', 'nat', 5, 3600, now=1)
+        assert hit(two.root()['counters'], 'submit', 'nat', 5, 3600, now=1)
+        first.commit()
+        second.commit()
+        first.begin()
+        counters = one.root()['counters']
+        assert [c() for c in counters.values()] == [3]
+        assert not hit(counters, 'submit', 'nat', 3, 3600, now=2)
+    finally:
+        db.close()
+
+
+def test_attempts_stored_one_by_one_still_count():
+    """Attempts stored before the counters (an entry each) count until
+    their window ends."""
+    counters = OOBTree()
+    prefix = '%010x-submit-10.0.0.1-' % 3600
+    counters[prefix + 'aa'] = counters[prefix + 'bb'] = 1
+    assert hit(counters, 'submit', '10.0.0.1', 3, 3600, now=1)
+    assert not hit(counters, 'submit', '10.0.0.1', 3, 3600, now=2)
 
 
 def test_captcha_off_is_never_silent(caplog):

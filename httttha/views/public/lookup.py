@@ -10,6 +10,8 @@ sung"):
 The rules (throttling, matching, what is public) are in
 ``services.lookup`` and ``services.supplement``.
 """
+from html import escape
+
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.renderers import render_to_response
@@ -40,7 +42,8 @@ from ...services.supplement import (
     keep_current_files,
     supplement,
 )
-from ...services.tree import agency_by_code, root_agency
+from ...services.tree import agency_by_code, agency_outline
+from ...services.treecache import cached
 from ...workflows.dossier import STATE_TITLES, state_of
 from .. import download as download_response
 from .forms import (
@@ -56,13 +59,47 @@ NOTHING_TO_FIND = _('Enter the dossier code, or your full name with your '
 EXPIRED = _('Your session expired. Please enter the ID number again.')
 
 
-def agency_groups(root):
-    """The agencies for the Đơn vị select: the Tổng cục, then each Cục
-    followed by its Chi cục."""
-    top = root_agency(root)
-    if top is None:
-        return None, []
-    return top, [(cuc, cuc.sub_agencies()) for cuc in top.sub_agencies()]
+def agency_options(request, selected=None):
+    """The options of the Đơn vị select, as HTML: the Tổng cục, then each
+    Cục (an optgroup) followed by its Chi cục, with ``selected`` (an
+    agency or None) marked.
+
+    The HTML of the 756 agencies is built once per process and tree
+    version; only the selected option is marked per request."""
+    html, ends = cached(request.root, 'lookup-agency-options',
+                        lambda: _options_html(agency_outline(request.root)))
+    end = ends.get(getattr(selected, 'code', None))
+    if end is None:
+        return html
+    return '%s selected="selected"%s' % (html[:end], html[end:])
+
+
+def _options_html(outline):
+    """(html, {code: offset of the end of its option's start tag})."""
+    top, groups = outline
+    parts, ends = [], {}
+    size = 0
+
+    def add(text):
+        nonlocal size
+        parts.append(text)
+        size += len(text)
+
+    def option(code, title):
+        add('<option value="%s"' % escape(code))
+        # where ' selected="selected"' goes when this agency is chosen
+        ends.setdefault(code, size)
+        add('>%s</option>' % escape(title))
+
+    if top is not None:
+        option(*top)
+    for (code, title), subs in groups:
+        add('\n<optgroup label="%s">' % escape(title))
+        option(code, title)
+        for sub in subs:
+            option(*sub)
+        add('</optgroup>')
+    return ''.join(parts), ends
 
 
 @view_config(context=IRoot, name='tra-cuu', permission='view',
@@ -73,9 +110,9 @@ def lookup(context, request):
     code = params.get('ma', '').strip()[:40]
     keywords = params.get('tu-khoa', '').strip()[:300]
     agency = agency_by_code(context, params.get('don-vi'))
-    top, groups = agency_groups(context)
     values = {'code': code, 'keywords': keywords, 'agency': agency,
-              'top': top, 'groups': groups, 'rows': None, 'message': None,
+              'agency_options': agency_options(request, agency),
+              'rows': None, 'message': None,
               'tz': VN, 'state_titles': STATE_TITLES}
     if 'ma' not in params and 'tu-khoa' not in params:
         return values

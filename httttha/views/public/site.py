@@ -6,8 +6,8 @@ from substanced.interfaces import IRoot
 
 from ...content.site import contacts
 from ...interfaces import IAgency
-from ...services.tree import root_agency
-from .lookup import agency_groups
+from ...services.tree import agency_outline, root_agency
+from .lookup import agency_options
 
 class Layout(object):
     """What every public page needs: menu, footer contacts."""
@@ -35,8 +35,9 @@ def layout(request):
              renderer='httttha:templates/public/home.pt')
 def home(context, request):
     """Trang chủ, with the quick lookup box."""
-    top, groups = agency_groups(context)
-    return {'top': top, 'groups': groups}
+    top, groups = agency_outline(context)
+    return {'agency_options': agency_options(request),
+            'cuc_count': len(groups) if top is not None else None}
 
 
 @view_config(context=IRoot, name='co-quan-thads', permission='view',

@@ -15,6 +15,7 @@ became, so sending it again never makes a second dossier.
 import colander
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from repoze.lru import LRUCache
 from pyramid.response import Response
 from pyramid.session import check_csrf_token
 from pyramid.view import view_config
@@ -43,6 +44,7 @@ from ...services.submission import (
     limits,
     may_submit,
     new_draft,
+    one_at_a_time,
     submit,
 )
 from ...services.tree import agency_by_code, root_agency
@@ -114,7 +116,8 @@ class ApplicationForm(object):
             'files-hint', default='pdf, jpg, png, doc, docx, xls or xlsx; '
             'at most ${file} a file and ${total} in all.',
             mapping=upload_limits_text(self.limits))
-        schema = schema.bind(request=self.request)
+        # no colander.deferred in these schemas: binding (a deep copy of
+        # the schema) would change nothing
         return deform.Form(
             schema, renderer=renderer, formid='application',
             action=self.request.resource_url(self.context, 'ke-khai', query={
@@ -126,14 +129,17 @@ class ApplicationForm(object):
                                        query={'co-quan': self.agency.code}))))
 
     def _render(self, form, token, appstruct=colander.null, failure=None,
-                message=None):
-        kw = {'csrf_token': self.request.session.get_csrf_token(),
+                message=None, marks=False):
+        """The page's values with ``form`` rendered; with ``marks``, its
+        CSRF token and CAPTCHA challenge are ``_CSRF_MARK`` and
+        ``_CAPTCHA_MARK`` (see ``_empty``)."""
+        kw = {'csrf_token': _CSRF_MARK if marks
+              else self.request.session.get_csrf_token(),
               'hidden': (('draft', token),)}
         fresh = None
         if 'captcha' in form:
-            store = ensure_scratch(self.context).captchas
-            captcha.sweep(store, limit=20)
-            fresh = {'token': captcha.new_challenge(store), 'answer': ''}
+            fresh = {'token': _CAPTCHA_MARK if marks
+                     else self._new_challenge(), 'answer': ''}
         if failure is not None:
             if fresh:
                 # a challenge is used once: show a new one
@@ -150,6 +156,38 @@ class ApplicationForm(object):
                 'form_title': FORM_TITLES[self.procedure],
                 'message': message}
 
+    def _new_challenge(self):
+        store = ensure_scratch(self.context).captchas
+        captcha.sweep(store, limit=20)
+        return captcha.new_challenge(store)
+
+    def _empty(self):
+        """The page of the empty form.  The form's HTML depends only on
+        the agency, the procedure, the language and the site's URL but
+        for the session's CSRF token and the CAPTCHA challenge: it is
+        rendered once with marks in their place and kept
+        (``_empty_forms``),
+        then each request gets a copy with its own token and a new
+        challenge (deform took most of the time of this most requested
+        page)."""
+        request = self.request
+        kept = _empty_forms(request.registry)
+        key = (self.agency.code, self.procedure,
+               request.localizer.locale_name, request.application_url)
+        html = kept.get(key)
+        if html is None:
+            html = self._render(self._form(_Unsaved(), ''), '',
+                                marks=True)['form']
+            kept.put(key, html)
+        html = html.replace(_CSRF_MARK, request.session.get_csrf_token())
+        if _CAPTCHA_MARK in html:
+            html = html.replace(_CAPTCHA_MARK, self._new_challenge())
+        return {'form': html, 'agency': self.agency,
+                'procedure': self.procedure,
+                'procedure_title': PROCEDURE_TITLES[self.procedure],
+                'form_title': FORM_TITLES[self.procedure],
+                'message': None}
+
     @view_config(context=IRoot, name='ke-khai', permission='view',
                  request_method='GET',
                  renderer='httttha:templates/public/application.pt')
@@ -165,7 +203,7 @@ class ApplicationForm(object):
                 or draft.data is None
                 or draft.agency_oid != get_oid(self.agency)
                 or draft.procedure != self.procedure):
-            return self._render(self._form(_Unsaved(), ''), '')
+            return self._empty()
         appstruct = dict(draft.data)
         appstruct['declaration'] = True
         return self._render(self._form(draft, token), token, appstruct)
@@ -222,6 +260,22 @@ class ApplicationForm(object):
                                 message=EXPIRED)
         appstruct.pop('captcha', None)
         return self._render(form, token, appstruct, message=EXPIRED)
+
+
+def _empty_forms(registry):
+    """The empty forms' HTML kept for ``registry``'s application (see
+    ApplicationForm._empty): a form is some 40 KB; three procedures in
+    two languages for the busiest agencies."""
+    kept = getattr(registry, '_httttha_empty_forms', None)
+    if kept is None:
+        kept = registry._httttha_empty_forms = LRUCache(256)
+    return kept
+
+
+#: in an empty form's HTML, where the CSRF token and the CAPTCHA
+#: challenge's token go (url-safe, as the tokens are)
+_CSRF_MARK = 'httttha-csrf-token-mark-5c1e0b9a'
+_CAPTCHA_MARK = 'httttha-captcha-token-mark-7d42f3e8'
 
 
 EXPIRED = _('Your session expired while you were filling in the form. '
@@ -319,6 +373,9 @@ class Confirmation(object):
             return self._values(_('Your session expired. Your application '
                                   'is kept: press Continue again.'))
         try:
+            # nothing is written yet: wait for this process's other
+            # submissions, then go on from what they stored
+            one_at_a_time(request)
             submit(request, self.draft, self.agency)
         except Throttled as e:
             return self._values(e.message)

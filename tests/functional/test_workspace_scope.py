@@ -1,0 +1,96 @@
+"""The workspace's queries at scale: each user sees exactly the dossiers
+the ACLs give (checked per agency, not per dossier), counts agree with
+the rows, and the newest-first page is the same whichever way it is
+sorted (day scan for large results, n-best for small ones)."""
+import datetime
+
+import pytest
+import transaction
+from substanced.event import ObjectModified
+
+from httttha.services import workspace
+
+from ..conftest import login, open_root
+from .submission import BA_DINH, CUC_HN, find_dossier, submit_dossier
+from .test_back_office import browser
+
+CUC = '/manage/thads/cuc-thads-ha-noi'
+TOP = '/manage/thads'
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory(**{'httttha.captcha': 'false'})
+
+
+@pytest.fixture
+def dossiers(app):
+    """Three dossiers, submitted 3, 1 and 2 days ago: two at Ba Đình,
+    one at the Cục Hà Nội."""
+    codes = {'bd_old': submit_dossier(app, 'HTTT01', BA_DINH),
+             'bd_new': submit_dossier(app, 'HTTT03', BA_DINH),
+             'hn': submit_dossier(app, 'HTTT01', CUC_HN)}
+    root, close = open_root(app)
+    try:
+        for name, days in (('bd_old', 3), ('bd_new', 1), ('hn', 2)):
+            dossier = find_dossier(root, codes[name])
+            dossier.submitted -= datetime.timedelta(days=days)
+            app.app.registry.subscribers(
+                (ObjectModified(dossier), dossier), None)
+        transaction.commit()
+    finally:
+        transaction.abort()
+        close()
+    return codes
+
+
+def page(app, user, path, **params):
+    staff = browser(app)
+    login(staff, user)
+    result = staff.get(path + '/@@ban-lam-viec', params=params)
+    codes = [a.get_text() for a in result.html.select('#dossiers a.code')]
+    count = int(result.html.select_one('#queue-new .badge').get_text())
+    return codes, count
+
+
+@pytest.mark.parametrize('user,path,subtree,expected', [
+    # a Cục officer's permissions are local: not the Chi cục's dossiers
+    ('hotro.hn', CUC, True, ['hn']),
+    ('lanhdao.hn', CUC, False, ['hn']),
+    ('lanhdao.hn', CUC, True, ['bd_new', 'hn', 'bd_old']),
+    ('hotro.bd', CUC + '/chi-cuc-thads-ba-dinh', False, ['bd_new', 'bd_old']),
+    # the Tổng cục's leader: the whole country
+    ('lanhdao.tc', TOP, True, ['bd_new', 'hn', 'bd_old']),
+    ('lanhdao.tc', TOP, False, []),
+])
+def test_each_scope_sees_what_the_acls_give(app, dossiers, monkeypatch,
+                                            user, path, subtree, expected):
+    params = {'pham-vi': 'tat-ca'} if subtree else {}
+    codes, count = page(app, user, path, **params)
+    assert codes == [dossiers[name] for name in expected]
+    assert count == len(expected)
+    # the day scan (used from SCAN_FROM results on) gives the same page
+    monkeypatch.setattr(workspace, 'SCAN_FROM', 1)
+    assert page(app, user, path, **params) == (codes, count)
+
+
+def test_dossiers_carry_no_acl_of_their_own(app, dossiers):
+    """What the workspace's per-agency check relies on."""
+    root, close = open_root(app)
+    try:
+        paths = list(root.__objectmap__.path_to_acl.keys())
+        assert ('', 'thads', 'cuc-thads-ha-noi', 'ho-so') in paths
+        assert not [p for p in paths if 'ho-so' in p[:-1]]
+    finally:
+        close()
+
+
+def test_filters_on_the_whole_country(app, dossiers):
+    today = datetime.date.today()
+    since = (today - datetime.timedelta(days=2)).strftime('%d/%m/%Y')
+    codes, count = page(app, 'lanhdao.tc', TOP, **{
+        'pham-vi': 'tat-ca', 'thu-tuc': 'HTTT01', 'tu-ngay': since})
+    assert (codes, count) == ([dossiers['hn']], 1)
+    codes, count = page(app, 'lanhdao.tc', TOP, **{
+        'pham-vi': 'tat-ca', 'tu-khoa': dossiers['bd_old']})
+    assert (codes, count) == ([dossiers['bd_old']], 1)
