@@ -187,6 +187,8 @@ def sample(settings, officer_agency=OFFICER_AGENCY, per_agency=20,
                     'home': agency is home,
                 })
         staff = staff_users(root, home, _traverse(root, LEADER_AGENCY))
+        from .benchdata import bench_state
+        state = bench_state(root)
         years = Counter(d['year'] for d in dossiers if d['year'])
         words = Counter(fold(d['name']).split()[0] for d in dossiers
                         if d['name'])
@@ -197,6 +199,7 @@ def sample(settings, officer_agency=OFFICER_AGENCY, per_agency=20,
             'keyword': words.most_common(1)[0][0] if words else 'nguyen',
             'agency_code': home.code,
             'staff': staff,
+            'generated': state['dossiers'] if state else None,
         }
     finally:
         conn.close()
@@ -818,6 +821,11 @@ def run(options, log=print):
         raise SystemExit('no dossier in the database: run the generator '
                          'first (httttha-bench-data %s --dossiers N)'
                          % options.ini)
+    if picked['generated'] and picked['generated'] != options.dossiers:
+        # the database holds more than asked for (it is reused): report
+        # what was measured
+        log('the database holds %d generated dossiers' % picked['generated'])
+        options.dossiers = results['dossiers'] = picked['generated']
     results['db_size_before'] = db_size(settings)
     year, keyword = picked['year'], options.keyword or picked['keyword']
     results['sample'] = {'dossiers': len(picked['dossiers']), 'year': year,
