@@ -72,6 +72,10 @@ def test_each_scope_sees_what_the_acls_give(app, dossiers, monkeypatch,
     # the day scan (used from SCAN_FROM results on) gives the same page
     monkeypatch.setattr(workspace, 'SCAN_FROM', 1)
     assert page(app, user, path, **params) == (codes, count)
+    # and so do the set intersections of large results (the few are
+    # tested one by one below FILTER_BELOW)
+    monkeypatch.setattr(workspace, 'FILTER_BELOW', 0)
+    assert page(app, user, path, **params) == (codes, count)
 
 
 def test_dossiers_carry_no_acl_of_their_own(app, dossiers):
@@ -85,7 +89,9 @@ def test_dossiers_carry_no_acl_of_their_own(app, dossiers):
         close()
 
 
-def test_filters_on_the_whole_country(app, dossiers):
+@pytest.mark.parametrize('few', [5000, 0])
+def test_filters_on_the_whole_country(app, dossiers, monkeypatch, few):
+    monkeypatch.setattr(workspace, 'FILTER_BELOW', few)
     today = datetime.date.today()
     since = (today - datetime.timedelta(days=2)).strftime('%d/%m/%Y')
     codes, count = page(app, 'lanhdao.tc', TOP, **{
