@@ -108,7 +108,11 @@ def test_by_state_and_bad_year(app):
     ('lanhdao.hn', TOP_PATH + '/@@thong-ke'),
 ])
 def test_statistics_are_scoped(app, name, path):
-    staff_page(app, name, path, status=403)
+    submit_dossier(app, 'HTTT01', BA_DINH)
+    page = staff_page(app, name, path, status=403)
+    # no figure of another scope leaks into the refusal
+    assert page.html.select_one('#stats') is None
+    assert 'Thống kê hồ sơ' not in page.text
 
 
 def test_reporting_year():

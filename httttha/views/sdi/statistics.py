@@ -2,6 +2,7 @@
 its subtree (the ACLs give the scope: Tổng cục all, a Cục itself and its
 Chi cục, a Chi cục itself), optionally by procedure and by state; read
 from the counters of services/statistics.py."""
+from babel.numbers import format_decimal
 from substanced.sdi import mgmt_view
 
 from ... import _
@@ -60,5 +61,5 @@ def statistics_view(context, request):
 
 
 def number(value):
-    """1234567 -> '1.234.567' (the Vietnamese thousands separator)."""
-    return '{:,}'.format(value).replace(',', '.')
+    """1234567 -> '1.234.567' (Vietnamese grouping, by Babel)."""
+    return format_decimal(value, locale='vi')
