@@ -14,7 +14,7 @@ from substanced.event import (
     subscribe_modified,
     subscribe_removed,
 )
-from substanced.util import renamer, set_acl
+from substanced.util import find_catalog, renamer, set_acl
 from zope.interface import implementer
 
 from .. import _
@@ -46,6 +46,53 @@ CONTAINERS = (
 
 PHONE = colander.Regex(r'^[0-9 ().+\-]{6,30}$', _('Invalid phone number'))
 
+#: the Tổng cục's administrators alone change an agency's code or level:
+#: the public forms find agencies by code (granted on the root, see
+#: ``content.site.grant_general_department``)
+MANAGE_TREE = 'httttha.manage-tree'
+
+
+def _is_adding(request):
+    return request.view_name == 'add_agency'
+
+
+@colander.deferred
+def unique_code(node, kw):
+    """No two agencies share a code: citizens choose an agency by it."""
+    request = kw['request']
+    context = request.context
+
+    def validate(node, value):
+        catalog = find_catalog(context, 'httttha')
+        for other in catalog['code'].eq(value).execute():
+            if getattr(other, 'is_agency', False) and (
+                    _is_adding(request) or other is not context):
+                raise colander.Invalid(node, _(
+                    'agency-code-taken',
+                    default='The code ${code} is already used by ${agency}.',
+                    mapping={'code': value, 'agency': other.title}))
+    return colander.All(colander.Length(1, 20), validate)
+
+
+def _kind_below_parent(parent):
+    rank = [k for k, _t in KINDS]
+
+    def validate(node, value):
+        if parent.kind in rank and value in rank and \
+                rank.index(value) <= rank.index(parent.kind):
+            raise colander.Invalid(node, _(
+                'A sub-agency must be of a lower level than its parent.'))
+    return validate
+
+
+def _unchanged(current):
+    def validate(node, value):
+        if value != current:
+            raise colander.Invalid(node, _(
+                'Only the administrators of the General Department may '
+                'change an agency\'s code or level.'))
+    return validate
+
 
 class AgencySchema(Schema):
     """What an agency is described by."""
@@ -61,7 +108,7 @@ class AgencySchema(Schema):
         widget=deform.widget.SelectWidget(values=KINDS),
         validator=colander.OneOf([k for k, _t in KINDS]))
     code = colander.SchemaNode(colander.String(), title=_('Code'),
-                               validator=colander.Length(1, 20))
+                               validator=unique_code)
     address = colander.SchemaNode(colander.String(), title=_('Address'),
                                   missing='',
                                   validator=colander.Length(max=300))
@@ -79,10 +126,29 @@ class AgencySchema(Schema):
                                     missing='',
                                     validator=colander.Length(max=100))
 
+    def after_bind(self, schema, kw):
+        request = kw['request']
+        context = request.context
+        if request.has_permission(MANAGE_TREE, context):
+            return
+        if _is_adding(request):
+            schema['kind'].validator = colander.All(
+                schema['kind'].validator, _kind_below_parent(context))
+            return
+        # shown, not editable; a forged value is refused
+        schema['code'].widget = deform.widget.TextInputWidget(readonly=True)
+        schema['kind'].widget = deform.widget.SelectWidget(values=KINDS,
+                                                           readonly=True)
+        for name in ('code', 'kind'):
+            current = getattr(context, name, '')
+            schema[name].missing = current
+            schema[name].validator = _unchanged(current)
+
 
 class AgencyPropertySheet(PropertySheet):
     schema = AgencySchema()
-    permissions = (('view', 'sdi.view'), ('change', 'httttha.manage-agency'))
+    permissions = (('view', 'httttha.view'),
+                   ('change', 'httttha.manage-agency'))
 
 
 #: the stored details (not the URL name, nor the schema's CSRF token: an
@@ -99,7 +165,7 @@ FIELDS = tuple(node.name for node in AgencySchema().children
     propertysheets=((_('Details'), AgencyPropertySheet),),
     catalog=True,
     after_create='after_create',
-    tab_order=('ban-lam-viec', 'contents', 'nguoi-dung', 'properties'),
+    tab_order=('ban-lam-viec', 'thong-ke', 'nguoi-dung'),
 )
 @implementer(IAgency)
 class Agency(Folder):
@@ -214,7 +280,8 @@ class DepartmentSchema(Schema):
 
 class DepartmentPropertySheet(PropertySheet):
     schema = DepartmentSchema()
-    permissions = (('view', 'sdi.view'), ('change', 'httttha.manage-agency'))
+    permissions = (('view', 'httttha.view'),
+                   ('change', 'httttha.manage-agency'))
 
 
 @content(

@@ -13,11 +13,13 @@ from zope.interface import implementer
 
 from .. import _
 from ..interfaces import ICodeLists
-from ..services.roles import MANAGE_CODELISTS, role_principal
+from ..services.roles import (
+    GENERAL_ADMIN_PERMISSIONS,
+    MANAGE_SITE,
+    role_principal,
+)
 from ..services.scratch import ensure_scratch
 from ..services.submission import ensure_salt
-
-MANAGE_SITE = 'httttha.manage-site'
 
 DEFAULT_CONTACTS = {
     'support_address': '60 Trần Phú, Ba Đình, Hà Nội',
@@ -82,9 +84,11 @@ def root_added(event):
 
 
 def grant_general_department(root, agency, registry):
-    """The Tổng cục's administrators run the site's settings and code lists."""
+    """The Tổng cục's administrators run the site's settings, the code
+    lists and the agencies' codes and levels (granted on the root, so
+    inherited everywhere), but none of Substance D's generic views."""
     principal = role_principal('agency_admin', agency.__oid__)
-    ace = (Allow, principal, ('sdi.view', MANAGE_SITE, MANAGE_CODELISTS))
+    ace = (Allow, principal, GENERAL_ADMIN_PERMISSIONS)
     acl = [a for a in get_acl(root, []) if a[1] != principal]
     set_acl(root, acl + [ace], registry=registry)
 

@@ -194,7 +194,7 @@ class MembershipPropertySheet(PropertySheet):
     """Edits agency, department and roles; only the agency administrators
     of the user's agency (or above) may change them."""
     schema = MembershipSchema()
-    permissions = (('view', 'sdi.view'), ('change', MANAGE_USERS))
+    permissions = (('view', MANAGE_USERS), ('change', MANAGE_USERS))
 
     def get(self):
         user = self.context

@@ -64,6 +64,25 @@ def drop_agency_csrf_attribute(root, registry):
             del agency._csrf_token_
 
 
+def close_generic_views(root, registry):
+    """Issue 13: agency roles no longer hold Substance D's generic
+    permissions (``sdi.*``): the ACLs of every agency, of every staff
+    account and the root's grant to the Tổng cục are written anew."""
+    from substanced.util import set_acl
+    from ..content.site import grant_general_department
+    from ..services.roles import agency_acl, user_acl
+    top = root_agency(root)
+    if top is None:
+        return
+    for agency in top.walk():
+        set_acl(agency, agency_acl(agency), registry=registry)
+    grant_general_department(root, top, registry)
+    for user in root['principals']['users'].values():
+        agency = user.agency() if hasattr(user, 'agency') else None
+        if agency is not None:
+            set_acl(user, user_acl(user, agency), registry=registry)
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -71,3 +90,4 @@ def includeme(config):
     config.add_evolution_step(add_statistics)
     config.add_evolution_step(add_tree_version)
     config.add_evolution_step(drop_agency_csrf_attribute)
+    config.add_evolution_step(close_generic_views)

@@ -182,7 +182,6 @@ def earlier_petitions(request, dossier, limit=20):
     repeats, newest first."""
     from .lookup import phone_forms
     catalog = find_catalog(dossier, 'httttha')
-    system = find_catalog(dossier, 'system')
     applicant = catalog['applicant']
     words = _name_words(dossier)
     phone = ''.join(c for c in dossier.applicant.get('phone') or ''
@@ -190,8 +189,11 @@ def earlier_petitions(request, dossier, limit=20):
     same = catalog['id_hash'].eq(dossier.id_hash)
     if words and phone:
         same |= applicant.all(words) & applicant.any(phone_forms(phone))
-    query = same & system['path'].eq(dossier.agency) & \
-        system['allowed'].allows(request, 'sdi.view')
+    # only from the agencies whose dossiers the user may view (checked
+    # once per agency: dossiers carry no ACL of their own)
+    from .workspace import visible_agencies
+    visible, _scope = visible_agencies(request, dossier.agency, True)
+    query = same & catalog['agency'].any(visible)
     results = query.execute().sort(catalog['submitted'], reverse=True,
                                    limit=limit + 1)
     return [d for d in results if d is not dossier][:limit]

@@ -33,10 +33,14 @@ MANAGE_USERS = 'httttha.manage-users'
 EDIT_GUIDANCE = 'httttha.edit-guidance'
 MANAGE_REPORTS = 'httttha.manage-reports'
 MANAGE_CODELISTS = 'httttha.manage-codelists'
+MANAGE_SITE = 'httttha.manage-site'    # the site's settings (footer contacts)
+MANAGE_TREE = 'httttha.manage-tree'    # agencies' codes and levels
 
-SDI = ('sdi.view', VIEW)
-ADMIN_SDI = ('sdi.edit-properties', 'sdi.add-content', 'sdi.manage-contents',
-             'sdi.manage-workflows', 'sdi.undo')
+#: Substance D's generic views (contents, add Folder/File, rename,
+#: Security, Undo, Database, Catalogs, principals, password resets) check
+#: ``sdi.*`` permissions.  No role carries one: they belong to the site
+#: administrator (group:admins, ALL_PERMISSIONS on the root) alone, and
+#: agency roles reach only httttha's purpose-made views.
 
 
 class Role(object):
@@ -51,27 +55,31 @@ class Role(object):
 
 ROLES = OrderedDict((role.name, role) for role in (
     Role('officer', _('Online-support officer'),
-         local=SDI + (WORK, VIEW_DOSSIERS, PROCESS)),
+         local=(VIEW, WORK, VIEW_DOSSIERS, PROCESS)),
     Role('specialist', _('Specialist'),
-         local=SDI + (WORK, VIEW_DOSSIERS, DRAFT)),
+         local=(VIEW, WORK, VIEW_DOSSIERS, DRAFT)),
     Role('leader', _('Leader'),
-         subtree=SDI + (VIEW_DOSSIERS, VIEW_STATS),
+         subtree=(VIEW, VIEW_DOSSIERS, VIEW_STATS),
          local=(WORK, PROCESS, ASSIGN, APPROVE)),
     Role('complaints_leader', _('Complaints leader'),
-         subtree=SDI + (VIEW_STATS,),
+         subtree=(VIEW, VIEW_STATS),
          local=(WORK, VIEW_DOSSIERS, ASSIGN, APPROVE)),
     Role('agency_admin', _('Agency administrator'),
-         subtree=SDI + ADMIN_SDI + (VIEW_STATS, MANAGE_AGENCY, MANAGE_USERS)),
+         subtree=(VIEW, VIEW_STATS, MANAGE_AGENCY, MANAGE_USERS)),
     Role('web_editor', _('Web editor'),
-         local=SDI + (EDIT_GUIDANCE,)),
+         local=(VIEW, EDIT_GUIDANCE)),
     Role('report_admin', _('Report administrator'),
-         local=SDI + (MANAGE_REPORTS,)),
+         local=(VIEW, MANAGE_REPORTS)),
     Role('viewer', _('Viewer'),
-         subtree=SDI + (VIEW_STATS,)),
+         subtree=(VIEW, VIEW_STATS)),
 ))
 
 #: what an agency administrator may do to the users of its subtree
-USER_ADMIN_PERMISSIONS = ('sdi.view', 'sdi.edit-properties', MANAGE_USERS)
+USER_ADMIN_PERMISSIONS = (MANAGE_USERS,)
+
+#: what the Tổng cục's administrators hold on the root, so on everything:
+#: the site's settings, the code lists, agencies' codes and levels
+GENERAL_ADMIN_PERMISSIONS = (MANAGE_SITE, MANAGE_CODELISTS, MANAGE_TREE)
 
 
 def role_principal(role, agency_oid):
@@ -108,10 +116,11 @@ def agency_acl(agency):
 
 
 def user_acl(user, agency):
-    """The ACL of a staff user: the user manages its own account, the
-    administrators of its agency and of every ancestor manage it."""
-    acl = [(Allow, get_oid(user),
-            ('sdi.view', 'sdi.edit-properties', 'sdi.change-password'))]
+    """The ACL of a staff user: the user changes its own password (and
+    nothing else of its account: its login, agency and roles are set by
+    the user administration), the administrators of its agency and of
+    every ancestor manage it."""
+    acl = [(Allow, get_oid(user), ('sdi.change-password',))]
     for each in agency_lineage(agency):
         acl.append((Allow, role_principal('agency_admin', get_oid(each)),
                     USER_ADMIN_PERMISSIONS))

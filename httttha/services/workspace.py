@@ -18,6 +18,7 @@ from ..content.dossier import id_hash
 from . import numbering
 from .lookup import parse_keywords, phone_forms
 from .petitions import CLASSIFICATIONS
+from .roles import VIEW_DOSSIERS
 from .submission import ensure_salt
 from .tree import root_agency
 from .treecache import cached
@@ -99,7 +100,7 @@ def visible_agencies(request, agency, subtree):
     scope = cached(request.root, ('scope', get_oid(agency), subtree), build)
     folders = dict((folder, oid) for oid, folder in scope)
     allowed = find_objectmap(agency).allowed(
-        list(folders), effective_principals(request), 'sdi.view')
+        list(folders), effective_principals(request), VIEW_DOSSIERS)
     return [folders[oid] for oid in allowed], len(scope)
 
 

@@ -7,7 +7,10 @@ from substanced.util import get_oid
 
 from ..conftest import open_template_root
 
-PERMISSIONS = ('sdi.view', 'httttha.work', 'httttha.view-dossiers',
+#: Substance D's generic views check sdi.* permissions: no role has one
+PERMISSIONS = ('sdi.view', 'sdi.edit-properties', 'sdi.add-content',
+               'sdi.manage-contents', 'sdi.undo', 'httttha.view',
+               'httttha.work', 'httttha.view-dossiers',
                'httttha.process', 'httttha.draft', 'httttha.assign',
                'httttha.approve', 'httttha.view-stats',
                'httttha.manage-agency', 'httttha.manage-users',
@@ -16,27 +19,27 @@ PERMISSIONS = ('sdi.view', 'httttha.work', 'httttha.view-dossiers',
 # what each role may do at its own agency and at a sub-agency; written out
 # by hand so that the test says the design rather than repeats the code
 OWN = {
-    'officer': {'sdi.view', 'httttha.work', 'httttha.view-dossiers',
+    'officer': {'httttha.view', 'httttha.work', 'httttha.view-dossiers',
                 'httttha.process'},
-    'specialist': {'sdi.view', 'httttha.work', 'httttha.view-dossiers',
+    'specialist': {'httttha.view', 'httttha.work', 'httttha.view-dossiers',
                    'httttha.draft'},
-    'leader': {'sdi.view', 'httttha.work', 'httttha.view-dossiers',
+    'leader': {'httttha.view', 'httttha.work', 'httttha.view-dossiers',
                'httttha.process', 'httttha.assign', 'httttha.approve',
                'httttha.view-stats'},
-    'complaints_leader': {'sdi.view', 'httttha.work',
+    'complaints_leader': {'httttha.view', 'httttha.work',
                           'httttha.view-dossiers', 'httttha.assign',
                           'httttha.approve', 'httttha.view-stats'},
-    'agency_admin': {'sdi.view', 'httttha.view-stats',
+    'agency_admin': {'httttha.view', 'httttha.view-stats',
                      'httttha.manage-agency', 'httttha.manage-users'},
-    'web_editor': {'sdi.view', 'httttha.edit-guidance'},
-    'report_admin': {'sdi.view', 'httttha.manage-reports'},
-    'viewer': {'sdi.view', 'httttha.view-stats'},
+    'web_editor': {'httttha.view', 'httttha.edit-guidance'},
+    'report_admin': {'httttha.view', 'httttha.manage-reports'},
+    'viewer': {'httttha.view', 'httttha.view-stats'},
 }
 CHILD = {
     'officer': set(),
     'specialist': set(),
-    'leader': {'sdi.view', 'httttha.view-dossiers', 'httttha.view-stats'},
-    'complaints_leader': {'sdi.view', 'httttha.view-stats'},
+    'leader': {'httttha.view', 'httttha.view-dossiers', 'httttha.view-stats'},
+    'complaints_leader': {'httttha.view', 'httttha.view-stats'},
     'agency_admin': OWN['agency_admin'],
     'web_editor': set(),
     'report_admin': set(),

@@ -28,15 +28,18 @@ PAGE_SIZE = 50
 @view_config(name='httt', permission='view')
 @mgmt_view(name='httt', permission='view', tab_condition=False)
 def staff_entry(context, request):
-    """The staff entry point: the workspace of the user's agency."""
+    """The staff entry point: the first screen the user's roles give in
+    its agency (the workspace for those who process dossiers)."""
     user = request.user
-    agency = user.agency() if user is not None and hasattr(
-        user, 'agency') else None
+    if user is None:
+        return HTTPFound(request.sdiapi.mgmt_path(request.root, '@@login'))
+    agency = user.agency() if hasattr(user, 'agency') else None
     if agency is None:
-        return HTTPFound(request.sdiapi.mgmt_path(request.root, '@@login')
-                         if user is None else
-                         request.sdiapi.mgmt_path(request.root, '@@manage_main'))
-    return HTTPFound(request.sdiapi.mgmt_path(agency, '@@ban-lam-viec'))
+        return HTTPFound(request.sdiapi.mgmt_path(request.root,
+                                                  '@@manage_main'))
+    tabs = request.sdiapi.mgmt_views(agency)
+    view = tabs[0]['view_name'] if tabs else 'ban-lam-viec'
+    return HTTPFound(request.sdiapi.mgmt_path(agency, '@@' + view))
 
 
 @mgmt_view(context=IAgency, name='ban-lam-viec', tab_title=_('Workspace'),

@@ -375,6 +375,21 @@ def notice(context, request):
                 'phieu-%s-%s.pdf' % (context.code, request.subpath[0]))
 
 
+@mgmt_view(context=IDossier, name='tep', permission=roles.VIEW_DOSSIERS,
+           tab_condition=False)
+def attachment(context, request):
+    """A file of the dossier (the citizen's or the agency's), for those who
+    may view the dossier: Substance D's own file URL is the site
+    administrator's alone."""
+    from .. import download
+    name = request.subpath[0] if len(request.subpath) == 1 else None
+    found = context.get(name) if name else None
+    if not (getattr(found, 'is_attachment', False) or
+            getattr(found, 'is_response', False)):
+        raise HTTPNotFound()
+    return download(request, found)
+
+
 def _pdf(body, filename):
     return Response(body, content_type='application/pdf',
                     content_disposition='inline; filename="%s"' % filename,

@@ -1,0 +1,88 @@
+"""What a staff member sees around a page: the property sheets of the
+things they administer, the breadcrumbs and the title, and nothing of
+what they may not see.
+
+Substance D's generic views check ``sdi.*`` permissions that only the
+site administrator holds (see ``services.roles``); the views here give
+agency roles the property sheets they need under httttha's own
+permissions, and keep a denied page from naming what was denied."""
+from pyramid.events import ContextFound, subscriber
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.traversal import find_interface, lineage
+from substanced.interfaces import IRoot
+from substanced.property.views import (
+    PropertySheetsView,
+    has_permission_to_view_any_propertysheet,
+)
+from substanced.sdi import MANAGE_ROUTE_NAME, mgmt_view
+from substanced.util import acquire
+
+from ... import _
+from ...interfaces import IAgency, IDepartment, IDossier, IStaffUser
+from ...services import roles
+
+SHEETS = dict(name='properties', propertied=True, tab_title=_('Properties'),
+              renderer='substanced.property:templates/propertysheets.pt',
+              tab_condition=has_permission_to_view_any_propertysheet)
+
+
+@mgmt_view(context=IAgency, permission=roles.VIEW, **SHEETS)
+@mgmt_view(context=IDepartment, permission=roles.VIEW, **SHEETS)
+@mgmt_view(context=IStaffUser, permission=roles.MANAGE_USERS, **SHEETS)
+@mgmt_view(context=IRoot, permission=roles.MANAGE_SITE, **SHEETS)
+class PropertiesView(PropertySheetsView):
+    """Substance D's property sheets of an agency, a department, a staff
+    account and the site, under the permission each is about (each sheet
+    still says who may view and who may change it)."""
+
+
+@subscriber(ContextFound)
+def hide_denied_dossiers(event):
+    """Under a dossier, an anonymous request answers exactly as an unknown
+    code does (404, not the login page): neither the dossier's existence
+    nor the applicant's name leaks to a guesser.  Staff who may not view
+    it get the 403 page, which names nothing (``page_title``)."""
+    request = event.request
+    route = request.matched_route
+    if route is None or route.name != MANAGE_ROUTE_NAME or \
+            request.authenticated_userid is not None:
+        return
+    if find_interface(request.context, IDossier) is not None:
+        raise HTTPNotFound(request.path_info)  # as the router's own 404
+
+
+def page_title(request):
+    """The title of a management page: never that of a denied resource."""
+    if getattr(request, 'exception', None) is not None:
+        return acquire(request.root, 'sdi_title', '')
+    return request.sdiapi.sdi_title()
+
+
+def breadcrumbs(request):
+    """The way back up from this page: the site administrator gets
+    Substance D's; staff get the agencies (and the dossier) they may open."""
+    context = request.context
+    if getattr(request, 'exception', None) is not None:
+        return []
+    if request.has_permission('sdi.view', context):
+        return request.sdiapi.breadcrumbs()
+    crumbs = []
+    for resource in lineage(context):
+        if IDossier.providedBy(resource):
+            if not request.has_permission(roles.VIEW_DOSSIERS, resource):
+                break
+            view = '@@chi-tiet'
+        elif IAgency.providedBy(resource):
+            if not request.has_permission(roles.VIEW, resource):
+                break
+            view = '@@manage_main'
+        else:
+            continue
+        crumbs.insert(0, {
+            'url': request.sdiapi.mgmt_path(resource, view),
+            'name': resource.sdi_title,
+            'active': 'active' if resource is context else None,
+            'icon': request.registry.content.metadata(resource, 'icon'),
+            'content_type': request.registry.content.typeof(resource),
+        })
+    return crumbs
