@@ -227,3 +227,49 @@ def test_site_administrator_keeps_the_generic_views(app):
     page = admin.get('/manage/principals/users/@@contents')
     assert page.status_int == 200
     admin.get(BADINH + '/@@add_folder').forms['deform']
+
+
+@pytest.mark.parametrize('name,screen', [
+    ('hotro.bd', '/@@ban-lam-viec'), ('quantri.hn', '/@@nguoi-dung'),
+    ('theodoi.hn', '/@@thong-ke'), ('bientap.bd', '/@@properties')])
+def test_staff_land_on_a_screen_of_their_own(app, name, screen):
+    """``/manage`` and ``/manage/@@httt`` lead each role to the first
+    screen it has in its agency, never to a 403 page."""
+    browser = staff(app, name)
+    for path in ('/manage', '/manage/@@httt'):
+        page = browser.get(path)
+        while page.status_int == 302:
+            page = page.follow()
+        assert page.request.path.endswith(screen), (path, page.request.path)
+        assert page.html.select_one('ul.nav-tabs') is not None
+
+
+def test_evolve_step_takes_the_generic_permissions_back(app):
+    """Sites made before this issue stored ACLs that gave agency roles
+    ``sdi.view`` and more: the evolve step writes them anew."""
+    from pyramid.security import Allow
+    from substanced.util import get_acl, set_acl
+    from httttha.evolve import close_generic_views
+    root, close = open_root(app)
+    registry = app.app.registry
+    badinh = root['thads']['cuc-thads-ha-noi']['chi-cuc-thads-ba-dinh']
+    user = root['principals']['users']['hotro.bd']
+    old = ('sdi.view', 'sdi.add-content', 'sdi.manage-contents')
+    for resource in (root, badinh, user):
+        set_acl(resource, get_acl(resource, []) + [
+            (Allow, 'role:agency_admin@%s' % root['thads'].__oid__, old)],
+            registry=registry)
+    close_generic_views(root, registry)
+
+    def generic(resource):
+        return [ace for ace in get_acl(resource, [])
+                if str(ace[1]).startswith('role:') and any(
+                    p.startswith('sdi.') for p in (
+                        ace[2] if isinstance(ace[2], (list, tuple))
+                        else [ace[2]]))]
+    try:
+        assert generic(root) == generic(badinh) == generic(user) == []
+        assert any(ace[1] == user.__oid__ for ace in get_acl(user))
+    finally:
+        transaction.abort()
+        close()

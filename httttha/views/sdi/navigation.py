@@ -7,7 +7,8 @@ site administrator holds (see ``services.roles``); the views here give
 agency roles the property sheets they need under httttha's own
 permissions, and keep a denied page from naming what was denied."""
 from pyramid.events import ContextFound, subscriber
-from pyramid.httpexceptions import HTTPNotFound
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.traversal import find_interface, lineage
 from substanced.interfaces import IRoot
 from substanced.property.views import (
@@ -15,6 +16,7 @@ from substanced.property.views import (
     has_permission_to_view_any_propertysheet,
 )
 from substanced.sdi import MANAGE_ROUTE_NAME, mgmt_view
+from substanced.sdi.views.manage import ManagementViews
 from substanced.util import acquire
 
 from ... import _
@@ -86,3 +88,15 @@ def breadcrumbs(request):
             'content_type': request.registry.content.typeof(resource),
         })
     return crumbs
+
+
+@mgmt_view(context=IRoot, name='', tab_condition=False,
+           permission=NO_PERMISSION_REQUIRED)
+@mgmt_view(context=IRoot, name='manage_main', tab_condition=False,
+           permission=NO_PERMISSION_REQUIRED)
+def landing(context, request):
+    """``/manage``: the site administrator's tabs of the root; staff, who
+    have none there, go to their own agency's first screen."""
+    if request.user is not None and not request.sdiapi.mgmt_views(context):
+        return HTTPFound(request.sdiapi.mgmt_path(context, '@@httt'))
+    return ManagementViews(context, request).manage_main()
