@@ -95,6 +95,11 @@ def includeme(config):
     for asset, copy in SDI_TEMPLATES.items():
         config.override_asset(to_override=asset,
                               override_with='httttha:templates/sdi/' + copy)
+    # its feature test compiled an inline onpaste handler (a violation
+    # report on every form); the copy asks `'onpaste' in input` instead
+    config.override_asset(
+        to_override='deform:static/scripts/jquery.maskedinput-1.3.1.min.js',
+        override_with='httttha:static/deform/jquery.maskedinput-1.3.1.min.js')
     # replaces the renderer substanced set when it was included
     deform.Form.set_default_renderer(deform_renderer())
     config.include('.csp')
