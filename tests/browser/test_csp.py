@@ -33,6 +33,15 @@ def log_in(page, login, password=DEMO_PASSWORD):
     page.wait_for_load_state()
 
 
+def goto(page, path):
+    """Open a management page, which must be under a nonce policy."""
+    response = page.goto(path)
+    policy = response.headers.get('content-security-policy', '')
+    assert "script-src 'self' 'nonce-" in policy, policy
+    assert 'unsafe-inline' not in policy.split('script-src')[1].split(';')[0]
+    return response
+
+
 def csp_errors(errors):
     return [e for e in errors if 'Content Security Policy' in e
             or 'Content-Security-Policy' in e]
@@ -43,7 +52,7 @@ def test_officer_screens_under_the_policy(watched):
     log_in(page, 'hotro.bd')
     page.wait_for_url('**/@@ban-lam-viec')
     assert page.locator('h1').inner_text().strip() == 'Bàn làm việc'
-    page.goto(BD + '/@@tiep-nhan-truc-tiep?thu-tuc=HTTT01')
+    goto(page, BD + '/@@tiep-nhan-truc-tiep?thu-tuc=HTTT01')
     # deform.addCallback (an inline script with the nonce) ran the upload
     # widget's plugin, which wraps each file input in its own button
     upload = page.locator('.input-group input[type=file]')
@@ -59,7 +68,7 @@ def test_officer_screens_under_the_policy(watched):
 def test_agency_admin_adds_a_user_under_the_policy(watched):
     page, errors = watched
     log_in(page, 'quantri.bd')
-    page.goto(BD + '/@@them-nguoi-dung')
+    goto(page, BD + '/@@them-nguoi-dung')
     passwords = page.locator('input[type=password]')
     assert passwords.count() == 2  # the checked password widget
     page.locator('input[name=name]').fill('csp.thu')
@@ -76,13 +85,13 @@ def test_agency_admin_adds_a_user_under_the_policy(watched):
 def test_admin_contents_grid_and_acl_under_the_policy(watched):
     page, errors = watched
     log_in(page, 'admin', ADMIN_PASSWORD)
-    page.goto('/manage/principals/users/@@contents')
+    goto(page, '/manage/principals/users/@@contents')
     # the grid (configured by an inline script with the nonce) loaded rows
     rows = page.locator('.slick-row')
     rows.first.wait_for()
     assert 'hotro.bd' in page.locator('.slick-viewport').inner_text() or \
         rows.count() >= 5
-    page.goto('/manage/@@acl_edit')
+    goto(page, '/manage/@@acl_edit')
     # select2, started by the page's nonced inline script
     page.locator('.select2-container').first.wait_for()
     assert csp_errors(errors) == [], errors
