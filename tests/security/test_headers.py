@@ -98,6 +98,18 @@ def test_public_pages_run_no_inline_script(app, path):
     assert_public_policy(page)
 
 
+@pytest.mark.parametrize('procedure', ['HTTT01', 'HTTT02', 'HTTT03'])
+def test_public_forms_run_no_inline_script(app, procedure):
+    from ..functional.submission import open_form
+    form = open_form(app, procedure)
+    assert form.forms['application']
+    assert_public_policy(form)
+    # a refused submission shows the form again, with its errors
+    again = form.forms['application'].submit('continue')
+    assert again.html.select('.error-msg')
+    assert_public_policy(again)
+
+
 def test_public_error_pages_have_the_policy(app):
     missing = app.get('/khong-co-trang-nay', status=404)
     assert_public_policy(missing)
@@ -154,6 +166,9 @@ def test_management_error_pages_have_the_policy(app):
     login(app, 'hotro.bd')
     forbidden = app.get('/manage/@@database', status=403)
     assert_management_page(forbidden)
+    # "return to where you were", bound from static/sdi-csp.js, translated
+    back = forbidden.html.find('a', attrs={'data-history-back': '2'})
+    assert back.get_text() == 'quay lại trang trước'
     missing = app.get('/manage/khong-co-gi', status=404)
     assert_strict(missing)
 
@@ -217,6 +232,7 @@ def test_a_stored_html_file_is_a_download(app):
     assert 'filename="trang.html"' in response.headers['Content-Disposition']
     assert response.headers['X-Content-Type-Options'] == 'nosniff'
     assert 'html' not in response.content_type
+    assert 'no-store' in response.headers['Cache-Control']
     p = policy(response)
     assert p['default-src'] == ["'none'"] and 'sandbox' in p
 
