@@ -11,54 +11,95 @@ def staff_label(request):
     return '%s - %s' % (name, agency.title) if agency is not None else name
 
 
-SECURITY_HEADERS = {
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'SAMEORIGIN',
-    'Referrer-Policy': 'same-origin',
-    'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
-}
+from .csp import SECURITY_HEADERS  # noqa: F401 (kept importable)
 
 
 def security_headers_tween_factory(handler, registry):
-    """Security headers on every response, SameSite on every cookie, and
-    HSTS when cookies are marked secure (that is, behind HTTPS)."""
-    secure = registry.settings.get('httttha.secure_cookies')
+    """Kept for the ``add_tween`` in ``httttha.main``: the headers, the
+    policy and the cookie flags are now set by the ``NewResponse``
+    subscriber of ``views/csp.py``, which (unlike a tween) also sees the
+    cookies set by response callbacks, such as the session cookie."""
+    return handler
 
-    def tween(request):
-        response = handler(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if secure:
-            response.headers.setdefault(
-                'Strict-Transport-Security', 'max-age=31536000')
-        cookies = response.headers.getall('Set-Cookie')
-        if cookies:
-            del response.headers['Set-Cookie']
-            for cookie in cookies:
-                if 'samesite=' not in cookie.lower():
-                    cookie += '; SameSite=Lax'
-                response.headers.add('Set-Cookie', cookie)
-        return response
-    return tween
+
+# types a browser would run or render as a page of this origin
+ACTIVE_TYPES = ('text/html', 'application/xhtml+xml', 'image/svg+xml',
+                'text/xml', 'application/xml', 'text/javascript',
+                'application/javascript', 'application/x-javascript',
+                'text/xsl', 'application/pdf+html', 'multipart/x-mixed-replace')
+
+
+def safe_mimetype(mimetype):
+    """The type a stored file is served with: its own, unless a browser
+    could run it as active content, then plain bytes."""
+    mimetype = str(mimetype or '').split(';')[0].strip().lower()
+    if not mimetype or mimetype in ACTIVE_TYPES or mimetype.endswith(
+            ('+xml', '/xml')) or 'script' in mimetype or 'html' in mimetype:
+        return 'application/octet-stream'
+    return mimetype
 
 
 def download(request, attachment):
     """A stored file as a download: its own name (RFC 6266, with an ASCII
-    fallback) and never cached by a shared computer."""
+    fallback), never cached by a shared computer, never rendered by the
+    browser (attachment, nosniff, no active type, a sandboxing policy)."""
     from urllib.parse import quote
+    from .csp import FILE_POLICY
     name = attachment.__name__
-    response = attachment.get_response(request=request)
+    response = attachment.get_response(
+        request=request,
+        content_type=safe_mimetype(getattr(attachment, 'mimetype', None)))
     response.content_disposition = (
         "attachment; filename=\"%s\"; filename*=UTF-8''%s" % (
             name.encode('ascii', 'replace').decode().replace('"', ''),
             quote(attachment.title or name)))
     response.cache_control = 'private, no-store'
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    response.headers['Content-Security-Policy'] = FILE_POLICY
     return response
 
 
+# substanced's templates with inline scripts or event handlers, and the
+# copies that carry the request's nonce or bind the handlers from
+# static/sdi-csp.js instead
+SDI_TEMPLATES = {
+    'substanced.sdi.views:templates/master.pt': 'master.pt',
+    'substanced.sdi.views:templates/acl.pt': 'substanced/acl.pt',
+    'substanced.sdi.views:templates/forbidden.pt': 'substanced/forbidden.pt',
+    'substanced.folder:templates/contents.pt': 'substanced/contents.pt',
+    'substanced.catalog.views:templates/search.pt':
+        'substanced/catalog_search.pt',
+    'substanced.catalog.views:templates/indexing.pt':
+        'substanced/catalog_indexing.pt',
+    'substanced.catalog.views:templates/catalog.pt': 'substanced/catalog.pt',
+    'substanced.db:templates/db.pt': 'substanced/db.pt',
+}
+
+
+def deform_renderer():
+    """Deform's renderer for the management interface: deform's own
+    templates, those with inline scripts replaced by copies that carry the
+    request's nonce (templates/deform_sdi)."""
+    from pkg_resources import resource_filename
+    from .csp import NonceRendererFactory
+    from substanced.form import translator
+    return NonceRendererFactory(
+        (resource_filename('httttha', 'templates/deform_sdi'),
+         resource_filename('deform', 'templates')), translator=translator)
+
+
 def includeme(config):
+    import deform
     config.add_request_method(staff_label, 'staff_label', reify=True)
     config.add_static_view('static', 'httttha:static', cache_max_age=3600)
+    for asset, copy in SDI_TEMPLATES.items():
+        config.override_asset(to_override=asset,
+                              override_with='httttha:templates/sdi/' + copy)
+    # its feature test compiled an inline onpaste handler (a violation
+    # report on every form); the copy asks `'onpaste' in input` instead
     config.override_asset(
-        to_override='substanced.sdi.views:templates/master.pt',
-        override_with='httttha:templates/sdi/master.pt')
+        to_override='deform:static/scripts/jquery.maskedinput-1.3.1.min.js',
+        override_with='httttha:static/deform/jquery.maskedinput-1.3.1.min.js')
+    # replaces the renderer substanced set when it was included
+    deform.Form.set_default_renderer(deform_renderer())
+    config.include('.csp')
