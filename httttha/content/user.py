@@ -28,7 +28,9 @@ TIMEZONE = 'Asia/Ho_Chi_Minh'
     'User',
     icon='glyphicon glyphicon-user',
     add_view='add_user',
-    tab_order=('properties',),
+    # no tab_order naming 'properties': with two permitted views of that
+    # name (Substance D's and views.sdi.navigation's) substanced's tab
+    # sorting removes the same tab twice and fails
 )
 @implementer(IStaffUser)
 class StaffUser(User):
