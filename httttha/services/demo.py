@@ -285,7 +285,7 @@ class _Context(object):
 
     def make(self, key, agency, prefix, procedure, channel, steps):
         rng = random.Random(key)
-        times = self.schedule(rng, len(steps))
+        times = self.schedule(rng, steps, channel)
         data = self.declarations.declared(
             rng, procedure, benchdata.province_code(agency),
             benchdata.place(agency), agency.title, times[0])
@@ -308,26 +308,51 @@ class _Context(object):
                              'application/pdf', is_attachment=True,
                              slot=slot)
         for step, when in zip(steps, times[1:]):
-            self.step(dossier, prefix, step, when)
+            self.step(dossier, prefix, step, when, times[0])
         self.date_back(dossier, times)
         return dossier
 
-    def schedule(self, rng, steps):
-        """When the dossier was sent and each step was made: sent 2 to
-        60 days ago, the steps a few days apart, the last before now."""
-        age = datetime.timedelta(days=rng.uniform(2 + 3 * steps, 60))
-        start = self.now - age
-        times = [start]
-        for _i in range(steps):
-            room = (self.now - times[-1]) / 2
-            times.append(times[-1] + min(room, datetime.timedelta(
-                days=rng.uniform(0.5, 4))))
-        return times
+    def schedule(self, rng, steps, channel):
+        """When the dossier was sent and each step was made, counted back
+        from a working day before today: 1 to 3 working days apart, the
+        staff's steps (and a walk-in) in office hours, the citizen's at
+        any hour of the day."""
+        day = self.working_day_before(self.local_day(self.now),
+                                      rng.randint(1, 8))
+        times = []
+        for step in reversed(('counter' if channel == 'counter' else
+                              'online',) + tuple(steps)):
+            staff = step not in ('online', 'resubmit')
+            times.append(self.office_hours(rng, day) if staff else
+                         self.any_hour(rng, day))
+            day = self.working_day_before(day, rng.randint(1, 3))
+        return times[::-1]
+
+    def working_day_before(self, day, n):
+        one = datetime.timedelta(days=1)
+        while n:
+            day -= one
+            n -= self.calendar.is_working_day(day)
+        return day
+
+    def any_hour(self, rng, day):
+        """A moment of ``day`` between 6:00 and 23:00, Vietnam's time."""
+        minutes = rng.randrange(6 * 60, 23 * 60)
+        return VN.localize(datetime.datetime.combine(
+            day, datetime.time(minutes // 60, minutes % 60))).astimezone(
+                datetime.timezone.utc)
+
+    def office_hours(self, rng, day):
+        """A moment of ``day`` between 7:30 and 16:30, Vietnam's time."""
+        minutes = rng.randrange(7 * 60 + 30, 16 * 60 + 30)
+        return VN.localize(datetime.datetime.combine(
+            day, datetime.time(minutes // 60, minutes % 60))).astimezone(
+                datetime.timezone.utc)
 
     def local_day(self, when):
         return when.astimezone(VN).date()
 
-    def step(self, dossier, prefix, step, when):
+    def step(self, dossier, prefix, step, when, sent):
         request = self.request
         name, _sep, arg = step.partition(':')
         if name == 'resubmit':
@@ -387,8 +412,8 @@ class _Context(object):
         if name == 'assign':
             self.staff.act_as('lanhdao.%s' % prefix)
             specialist = self.staff.users['chuyenvien.%s' % prefix]
-            due = self.calendar.add_working_days(
-                self.local_day(dossier.submitted), 30)
+            # 30 working days from the (simulated) day it was sent
+            due = self.calendar.add_working_days(self.local_day(sent), 30)
             return petitions.assign(request, dossier, specialist, due=due)
         if name == 'propose':
             self.staff.act_as('chuyenvien.%s' % prefix)
