@@ -66,33 +66,39 @@ def folder_refusal(folder):
              mapping={'dossiers': len(folder)})
 
 
+def contents_refusal(resource):
+    """Why a container (a generic folder an agency was moved into, a
+    dossier...) may not be deleted: the first refusal of an agency or a
+    dossier folder inside it, found through the path index; or None."""
+    system = find_catalog(resource, 'system')
+    if system is None or get_oid(resource, None) is None:
+        return None
+    inside = system['path'].eq(resource, include_origin=False) & \
+        system['interfaces'].any([IAgency, IDossierFolder])
+    for found in inside.execute():
+        reason = refusal(found)
+        if reason is not None:
+            return reason
+    return None
+
+
 def refusal(resource):
     """Why ``resource`` may not be deleted, or None."""
     if IAgency.providedBy(resource):
         return agency_refusal(resource)
     if IDossierFolder.providedBy(resource):
         return folder_refusal(resource)
-    return None
+    return contents_refusal(resource)
 
 
-def _guard(event):
-    # a move or a rename keeps everything; a dump being loaded replaces.
+@subscribe_will_be_removed()
+def will_be_removed(event):
+    """Refuse to delete a non-empty agency or dossier folder, or what
+    holds one.  A move or a rename keeps everything; a dump being loaded
+    replaces what it loads."""
     # ``moving`` is the destination folder (an empty one is false)
     if event.moving not in (None, False) or event.loading:
         return
     reason = refusal(event.object)
     if reason is not None:
         raise RemovalRefused(event.object, reason)
-
-
-@subscribe_will_be_removed(IAgency)
-def agency_will_be_removed(event):
-    """Refuse to delete an agency that is not empty."""
-    _guard(event)
-
-
-@subscribe_will_be_removed(IDossierFolder)
-def dossier_folder_will_be_removed(event):
-    """Refuse to delete a dossier folder that holds dossiers (it cannot
-    be deleted in the SDI, but a crafted request or code could)."""
-    _guard(event)

@@ -180,6 +180,18 @@ def test_refused_from_code(app):
         with pytest.raises(RemovalRefused):
             hanoi['chi-cuc-thads-hoan-kiem'].remove('ho-so',
                                                     registry=registry)
+        # nor by deleting what it was moved into
+        box = registry.content.create('Folder')
+        root.add('hop', box, registry=registry)
+        hanoi.move('chi-cuc-thads-hoan-kiem', box, registry=registry)
+        with pytest.raises(RemovalRefused) as refused:
+            root.remove('hop', registry=registry)
+        assert '1 hồ sơ' in translate(refused.value.message)
+        # an empty agency goes with its folder
+        box.move('chi-cuc-thads-hoan-kiem', hanoi, registry=registry)
+        hanoi.move('chi-cuc-thads-tay-ho', box, registry=registry)
+        root.remove('hop', registry=registry)
+        assert 'chi-cuc-thads-tay-ho' not in hanoi
     finally:
         transaction.abort()
         closer()
