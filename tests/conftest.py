@@ -1,9 +1,11 @@
 """Shared fixtures: a real FileStorage database with the whole agency tree
 and the demo accounts, built once, and WebTest apps on copies of it."""
+import datetime
 import os
 import re
 import shutil
 import socket
+import time
 
 import pytest
 import transaction
@@ -146,3 +148,74 @@ def closed_port():
         yield sock.getsockname()[1]
     finally:
         sock.close()
+
+
+# -- the living database: the demo data with dossiers ----------------------
+
+#: when the living database's dossiers are dated up to: a fixed moment,
+#: so the data never depends on the machine's clock
+LIVING_NOW = datetime.datetime(2026, 3, 16, 3, 0,
+                               tzinfo=datetime.timezone.utc)
+#: how long building ``living_db`` took, in seconds (its test reports it)
+LIVING_BUILD_SECONDS = []
+
+
+def _copy_db(source, directory):
+    shutil.copytree(source, directory)
+    for name in os.listdir(directory):
+        if name.endswith(('.lock', '.tmp')):
+            os.remove(os.path.join(directory, name))
+
+
+@pytest.fixture(scope='session')
+def living_db(template_db, tmp_path_factory):
+    """The template database with the full demo data (``services.demo``):
+    the officer and leader of one Chi cục of every Cục, and dossiers of
+    the three procedures in every state at Ba Đình, Hà Nội and the Tổng
+    cục, dated up to ``LIVING_NOW``.  Built once."""
+    from pyramid.scripting import prepare
+    from substanced.db import root_factory
+    from httttha.services.demo import (create_demo_dossiers,
+                                       create_regional_staff)
+    started = time.time()
+    directory = str(tmp_path_factory.mktemp('living') / 'db')
+    _copy_db(template_db, directory)
+    app = main({}, **make_settings(directory))
+    env = prepare(registry=app.registry)
+    try:
+        root = root_factory(env['request'])
+        create_regional_staff(root, app.registry)
+        create_demo_dossiers(root, app.registry, env['request'],
+                             now=LIVING_NOW)
+        transaction.commit()
+    finally:
+        transaction.abort()
+        env['request']._process_finished_callbacks()
+        env['closer']()
+        close_app(app)
+    LIVING_BUILD_SECONDS.append(time.time() - started)
+    return directory
+
+
+@pytest.fixture
+def living_app_factory(living_db, tmp_path):
+    """Build a WebTest app, with settings overrides, on a fresh copy of
+    the living database."""
+    made = []
+
+    def factory(**settings):
+        directory = str(tmp_path / ('living%d' % len(made)))
+        _copy_db(living_db, directory)
+        wsgi = main({}, **make_settings(directory, **settings))
+        made.append(wsgi)
+        return webtest.TestApp(wsgi, extra_environ={
+            'HTTP_HOST': 'thads.example.com', 'REMOTE_ADDR': '127.0.0.1'})
+    yield factory
+    for wsgi in made:
+        close_app(wsgi)
+
+
+@pytest.fixture
+def living_app(living_app_factory):
+    """A WebTest app on a fresh copy of the living database."""
+    return living_app_factory()

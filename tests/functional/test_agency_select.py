@@ -109,17 +109,22 @@ def test_select_follows_changes_made_by_another_process(app):
 
 
 def test_removing_a_cuc_removes_its_group(app):
+    # an agency with sub-agencies cannot be deleted (SPEC C1): its Chi
+    # cục go first
     root, closer = open_root(app)
     try:
-        root['thads'].remove('cuc-thads-ha-noi',
+        hagiang = root['thads']['cuc-thads-ha-giang']
+        for sub in hagiang.sub_agencies():
+            hagiang.remove(sub.__name__, registry=app.app.registry)
+        root['thads'].remove('cuc-thads-ha-giang',
                              registry=app.app.registry)
         transaction.commit()
     finally:
         transaction.abort()
         closer()
     found = options(app)
-    assert not any(g == 'Cục Thi hành án dân sự thành phố Hà Nội'
+    assert not any(g == 'Cục Thi hành án dân sự tỉnh Hà Giang'
                    for _v, _t, g, _s in found)
-    assert '001' not in {v for v, *_rest in found}
+    assert '024' not in {v for v, *_rest in found}
     assert app.get('/').html.find(
         'a', string=lambda s: s and s.startswith('Danh sách 62 Cục'))

@@ -18,6 +18,7 @@ from ...content.user import ROLE_CHOICES
 from ...interfaces import IAgency, IDepartmentFolder
 from ...services import roles
 from ...services.accounts import add_user
+from ...services.removal import staff_query
 from ...workflows.dossier import STATE_TITLES, state_of
 from ..paging import Page
 from .accounts import AddUserSchema
@@ -83,7 +84,8 @@ def users(context, request):
     """The users of this agency and of its sub-agencies, paged."""
     catalog = find_catalog(context, 'httttha')
     oids = [get_oid(a) for a in context.walk()]
-    query = catalog['agency'].any(oids)
+    # users only: the agency index holds the dossiers of these agencies too
+    query = staff_query(context, oids)
     keyword = request.params.get('q', '').strip()
     if keyword:
         query &= catalog['title_folded'].contains(fold(keyword) + '*')
