@@ -10,7 +10,7 @@ process, so a lock costs nothing afterwards; rendering is not serialized.
 """
 import threading
 
-from chameleon.template import BaseTemplate
+from chameleon.template import BaseTemplate, BaseTemplateFile
 
 #: reentrant: compiling a template may load another (macros)
 LOCK = threading.RLock()
@@ -18,10 +18,20 @@ LOCK = threading.RLock()
 
 def install():
     """Wrap ``BaseTemplate._cook`` (parse, compile, build the module)
-    with the lock; idempotent."""
+    with the lock, and make a template file's ``cook_check`` compile it
+    once: the threads that asked for it at the same time wait for that
+    compilation instead of each compiling it again in turn.  Idempotent."""
     cook = BaseTemplate._cook
     if getattr(cook, 'httttha_serialized', False):
         return
+    check = BaseTemplateFile.cook_check
+
+    def cook_check_once(self):
+        if self._cooked and not self.auto_reload:
+            return False          # compiled: no lock on the hot path
+        with LOCK:
+            return check(self)
+    BaseTemplateFile.cook_check = cook_check_once
 
     def serialized_cook(self, body, name, builtins):
         with LOCK:
