@@ -42,6 +42,7 @@ def main(global_config, **settings):
     config.include('.workflows')
     config.include('.services')
     config.include('.views')
+    config.include('.views.errors')
     config.include('.views.public.site')
     config.include('.evolve')
     config.include('.auditlog')

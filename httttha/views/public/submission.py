@@ -12,6 +12,8 @@ Until the last Tiếp tục only a draft exists (in the scratch store, under
 an unguessable token, expiring); the draft remembers the dossier it
 became, so sending it again never makes a second dossier.
 """
+import hashlib
+
 import colander
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
@@ -247,6 +249,7 @@ class ApplicationForm(object):
                               appstruct['files'].items()}
         draft.data = appstruct
         draft.human = True
+        own_draft(request, token)
         return HTTPFound(request.resource_url(self.context, 'xac-nhan',
                                               token))
 
@@ -260,6 +263,31 @@ class ApplicationForm(object):
                                 message=EXPIRED)
         appstruct.pop('captcha', None)
         return self._render(form, token, appstruct, message=EXPIRED)
+
+
+#: the session key of the drafts this browser filled in or submitted
+OWN_DRAFTS = 'httttha.own_drafts'
+#: how many a session remembers (a citizen filing a few in one sitting)
+OWN_DRAFTS_KEPT = 20
+
+
+def _draft_mark(token):
+    """What the session keeps of a draft: a hash, not the token (the
+    cookie is signed, not encrypted)."""
+    return hashlib.sha256(token.encode('utf-8')).hexdigest()[:32]
+
+
+def own_draft(request, token):
+    """Remember in the session that this browser filled in (or
+    submitted) the draft ``token``; only strings, so that any session
+    serializer keeps it."""
+    mark = _draft_mark(token)
+    kept = [m for m in request.session.get(OWN_DRAFTS, ()) if m != mark]
+    request.session[OWN_DRAFTS] = (kept + [mark])[-OWN_DRAFTS_KEPT:]
+
+
+def owns_draft(request, token):
+    return _draft_mark(token) in request.session.get(OWN_DRAFTS, ())
 
 
 def _empty_forms(registry):
@@ -325,6 +353,14 @@ class Confirmation(object):
             return None
         return self.agency['ho-so'].get(self.draft.code)
 
+    def _submitted_here(self):
+        """Once submitted, the application (ID number included) is shown
+        only to the browser session that filled it in or submitted it,
+        not to whoever else holds the URL: others get the page of an
+        unknown draft."""
+        if not owns_draft(self.request, self.token):
+            raise HTTPNotFound()
+
     def _url(self, name):
         return self.request.resource_url(self.context, name, self.token)
 
@@ -379,6 +415,8 @@ class Confirmation(object):
             submit(request, self.draft, self.agency)
         except Throttled as e:
             return self._values(e.message)
+        if self.draft.code is not None:
+            own_draft(request, self.token)
         return HTTPFound(self._url('ket-qua'))
 
     @view_config(context=IRoot, name='ket-qua', permission='view',
@@ -387,6 +425,7 @@ class Confirmation(object):
         dossier = self.dossier
         if dossier is None:
             return HTTPFound(self._url('xac-nhan'))
+        self._submitted_here()
         return {'dossier': dossier, 'agency': self.agency,
                 'procedure_title': PROCEDURE_TITLES[dossier.procedure],
                 'pdf_url': self._url('to-khai'),
@@ -400,6 +439,8 @@ class Confirmation(object):
         code to the lookup page once the dossier exists)."""
         if self.draft.data is None and self.dossier is None:
             raise HTTPNotFound()
+        if self.draft.code is not None:
+            self._submitted_here()
         translate = self.request.localizer.translate
         values = self._values()
         dossier = self.dossier
