@@ -10,8 +10,6 @@ view is Substance D's or httttha's for the site administrator alone.  The
 application's answer is the view's own permission check (the callable
 Pyramid runs before the view, so POST-only views are covered too), and for
 the views that answer GET a real request through the whole application."""
-import os
-import shutil
 from urllib.parse import quote
 
 import pytest
@@ -28,7 +26,7 @@ from httttha import main
 from httttha.services.accounts import add_user
 from httttha.services.demo import demo_logins
 
-from ..conftest import close_app, login, make_settings
+from ..conftest import _copy_db, close_app, login, make_settings
 from ..functional.submission import pdf_bytes, submit_dossier
 
 OWN, CHILD, SIBLING, PARENT, SITE, SELF = (
@@ -105,19 +103,13 @@ NOT_OPEN = {('', 'file')}
 NO_GET = {'auditstream-sse', 'logout'}
 
 
-def _rebuild_copy(source, target):
-    shutil.copytree(source, target)
-    for name in os.listdir(target):
-        if name.endswith(('.lock', '.tmp')):
-            os.remove(os.path.join(target, name))
-
-
 @pytest.fixture(scope='module')
-def world(template_db, tmp_path_factory):
-    """An app on a database whose agencies hold dossiers (with a file),
-    a department and a user, at every agency the relations reach."""
+def world(living_db, tmp_path_factory):
+    """An app on the living demo database (dossiers in every state at the
+    demo agencies) where every agency the relations reach also holds a
+    dossier with a file, a department and a user."""
     directory = str(tmp_path_factory.mktemp('matrix') / 'db')
-    _rebuild_copy(template_db, directory)
+    _copy_db(living_db, directory)
     wsgi = main({}, **make_settings(directory, **{'httttha.captcha': 'false'}))
     app = webtest.TestApp(wsgi, extra_environ={
         'HTTP_HOST': 'thads.example.com', 'REMOTE_ADDR': '127.0.0.1'})
@@ -148,7 +140,8 @@ def world(template_db, tmp_path_factory):
 
 def samples(root, agency, user_login):
     """The objects of each kind that belong to ``agency``."""
-    dossier = next(iter(agency['ho-so'].values()))
+    dossier = next(d for d in agency['ho-so'].values() if any(
+        getattr(f, 'is_attachment', False) for f in d.values()))
     users = [u for u in root['principals']['users'].values()
              if getattr(u, 'agency_oid', None) == get_oid(agency)
              and u.__name__ != user_login]
