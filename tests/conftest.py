@@ -33,6 +33,8 @@ def make_settings(directory, **extra):
         'pyramid.reload_templates': 'false',
         'mail.host': '127.0.0.1',
         'mail.queue_path': os.path.join(directory, 'mail'),
+        # the Host the tests send; security tests send another one
+        'httttha.public_url': 'http://thads.example.com',
     })
     settings.update(extra)
     return settings
