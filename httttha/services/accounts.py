@@ -12,7 +12,10 @@ import threading
 import colander
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-from pyramid.authentication import AuthTktAuthenticationPolicy
+from pyramid.authentication import (
+    AuthTktAuthenticationPolicy,
+    AuthTktCookieHelper,
+)
 from pyramid.i18n import TranslationString
 from pyramid.security import remember
 from substanced.principal import DefaultUserLocator, User
@@ -247,14 +250,27 @@ def remember_user(request, user):
     return remember(request, get_oid(user), tokens=(ticket_token(user),))
 
 
+class HostOnlyCookieHelper(AuthTktCookieHelper):
+    """Pyramid 1.9 always adds a copy of the ticket with ``Domain=<host>``
+    (sent to every subdomain too): set only the host-only cookie."""
+
+    def _get_cookies(self, request, value, max_age=None):
+        kw = {'domains': [None]}
+        if max_age is not None:
+            kw['max_age'] = max_age
+        return self.cookie_profile(request).get_headers(value, **kw)
+
+
 class StaffAuthenticationPolicy(AuthTktAuthenticationPolicy):
-    """Substanced's ticket policy, refusing tickets of an older generation
-    than the user's (revoked by logout or a password change)."""
+    """Substanced's ticket policy with a host-only cookie, refusing
+    tickets of an older generation than the user's (revoked by logout or
+    a password change)."""
 
     def __init__(self, secret, callback, **kw):
         self._groupfinder = callback
         AuthTktAuthenticationPolicy.__init__(
             self, secret, callback=self._checked_groups, **kw)
+        self.cookie.__class__ = HostOnlyCookieHelper
 
     def _checked_groups(self, userid, request):
         memo = request.__dict__.setdefault('_httttha_ticket', {})
