@@ -14,13 +14,13 @@ NEW_PASSWORD = 'Moi@matkhau9'
 
 
 class _Marker(object):
-    """Unpickling this creates a file: code run from a cookie."""
+    """Unpickling this makes a directory: code run from a cookie."""
 
     def __init__(self, path):
         self.path = path
 
     def __reduce__(self):
-        return (open, (self.path, 'w'))
+        return (os.mkdir, (self.path,))
 
 
 def test_forged_pickle_session_cookie_runs_no_code(app, tmp_path):
