@@ -14,7 +14,11 @@ from zope.interface import implementer
 
 from .. import _
 from ..interfaces import IStaffUser
-from ..services.accounts import check_password_policy, revoke_tickets
+from ..services.accounts import (
+    check_password_policy,
+    login_validator,
+    revoke_tickets,
+)
 from ..services.roles import MANAGE_USERS, ROLES, user_acl
 from ..services.tree import all_agencies, all_departments
 
@@ -162,8 +166,9 @@ def resolve_membership(context, appstruct):
 
 
 SELF_CHANGE = _('self-membership-refused',
-                default='You cannot change your own agency, department or '
-                        'roles: another administrator must do it.')
+                default='You cannot change your own login, agency, '
+                        'department or roles: another administrator must do '
+                        'it.')
 
 
 def self_change_refused(request, user, appstruct):
@@ -171,7 +176,8 @@ def self_change_refused(request, user, appstruct):
     agency, department or roles (separation of duties)."""
     if request.user is None or request.user is not user:
         return False
-    return (str(appstruct.get('agency') or '') !=
+    return (appstruct.get('login', user.__name__) != user.__name__ or
+            str(appstruct.get('agency') or '') !=
             str(user.agency_oid or '') or
             str(appstruct.get('department') or '') !=
             str(user.department_oid or '') or
@@ -199,9 +205,18 @@ def membership_validator(node, kw):
     return validate
 
 
+@colander.deferred
+def login_change_validator(node, kw):
+    context = kw['context']
+    return login_validator(context, getattr(context, '__name__', None))
+
+
 class MembershipSchema(Schema):
-    """Agency, department and roles of a user."""
+    """Login, agency, department and roles of a user: the user
+    administration, where logins change under the login rule."""
     validator = membership_validator
+    login = colander.SchemaNode(colander.String(), title=_('Login'),
+                                validator=login_change_validator)
     full_name = colander.SchemaNode(colander.String(), title=_('Full name'),
                                     validator=colander.Length(1, 100))
     job_title = colander.SchemaNode(colander.String(), title=_('Job title'),
@@ -228,6 +243,7 @@ class MembershipPropertySheet(PropertySheet):
     def get(self):
         user = self.context
         return {
+            'login': user.__name__,
             'full_name': user.full_name,
             'job_title': user.job_title,
             'agency': str(user.agency_oid or ''),
@@ -240,6 +256,8 @@ class MembershipPropertySheet(PropertySheet):
         if self_change_refused(self.request, user, appstruct):
             # the form's validator says so first; this guards other callers
             raise HTTPForbidden()
+        if appstruct.get('login', user.__name__) != user.__name__:
+            user.name = appstruct['login']      # substanced's renamer
         user.full_name = appstruct['full_name']
         user.job_title = appstruct['job_title']
         agency, department = resolve_membership(user, appstruct)

@@ -67,6 +67,24 @@ def password_validator(node, value):
         raise colander.Invalid(node, problem)
 
 
+#: the login rule: every login is made and changed under it
+LOGIN_RULE = colander.Regex(
+    r'^[a-z0-9._-]{3,50}$', _('3-50 lower-case letters, digits, dots, '
+                              'hyphens or underscores.'))
+
+
+def login_validator(context, current=None):
+    """A validator of a new login: the rule, and not taken by a user or
+    a group (``current``, the login being changed, may stay)."""
+    users = find_service(context, 'principals', 'users')
+    groups = find_service(context, 'principals', 'groups')
+
+    def unused(node, value):
+        if value != current and (value in users or value in groups):
+            raise colander.Invalid(node, _('This login is already taken.'))
+    return colander.All(LOGIN_RULE, unused)
+
+
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
 

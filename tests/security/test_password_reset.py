@@ -5,7 +5,6 @@ import email
 import email.policy
 import os
 import re
-import time
 
 import transaction
 
@@ -97,7 +96,7 @@ def test_reset_link_works_once_and_revokes_tickets(app):
         .status_int == 302
 
 
-def test_reset_token_expires():
+def test_reset_token_expires(monkeypatch):
     from httttha.services import passwordreset
     from substanced.folder import Folder
 
@@ -111,13 +110,8 @@ def test_reset_token_expires():
         def object_for(self, oid):
             return user
     root.__objectmap__ = Map()
-    import httttha.services.passwordreset as pr
-    original = pr.get_oid
-    pr.get_oid = lambda obj: 1
-    try:
-        token = passwordreset.issue_token(root, user, 1800, now=1000.0)
-    finally:
-        pr.get_oid = original
+    monkeypatch.setattr(passwordreset, 'get_oid', lambda obj: 1)
+    token = passwordreset.issue_token(root, user, 1800, now=1000.0)
     assert passwordreset.user_for_token(root, token, now=2799.0) is user
     assert passwordreset.user_for_token(root, token, now=2800.0) is None
     assert passwordreset.user_for_token(root, token + 'x', now=1001) is None

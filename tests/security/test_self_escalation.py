@@ -23,7 +23,7 @@ def test_agency_admin_cannot_give_itself_roles(app):
     for field in form.fields['checkbox']:
         field.checked = True
     page = form.submit('save')
-    assert 'Bạn không thể tự thay đổi cơ quan, phòng ban hoặc vai trò' \
+    assert 'Bạn không thể tự thay đổi tên đăng nhập, cơ quan, phòng ban hoặc vai trò' \
         in page.text
     assert _roles(app, 'quantri.bd') == before
 
@@ -50,3 +50,28 @@ def test_staff_cannot_rename_their_own_login(app):
     users = root['principals']['users']
     assert 'hotro.bd' in users and 'Admin TC' not in users
     closer()
+
+
+def test_logins_change_in_the_user_administration_under_the_rule(app):
+    login(app, 'quantri.hn')
+    page = app.get(MEMBERSHIP % 'hotro.bd')
+    form = page.forms['deform']
+    assert form['login'].value == 'hotro.bd'
+    form['login'] = 'Admin TC'
+    page = form.submit('save')
+    assert 'Từ 3 đến 50 ký tự: chữ thường không dấu' in page.text
+    form = page.forms['deform']
+    form['login'] = 'hotro.bd2'
+    form.submit('save').maybe_follow()
+    root, closer = open_root(app)
+    users = root['principals']['users']
+    assert 'hotro.bd2' in users and 'hotro.bd' not in users
+    assert 'Admin TC' not in users
+    closer()
+    # and nobody renames themselves there either
+    login(app, 'quantri.hn')
+    page = app.get(MEMBERSHIP % 'quantri.hn')
+    form = page.forms['deform']
+    form['login'] = 'quantri.hn2'
+    page = form.submit('save')
+    assert 'Bạn không thể tự thay đổi tên đăng nhập' in page.text

@@ -6,7 +6,7 @@ from pyramid.session import PickleSerializer, SignedSerializer
 
 from httttha.services.settings import MissingSetting, prepare_settings
 
-from ..conftest import flash_text, login, logout, make_settings
+from ..conftest import flash_text, login, logout
 
 BADINH = '/manage/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh/'
 WORKSPACE = BADINH + '@@ban-lam-viec'

@@ -15,13 +15,13 @@ from substanced.interfaces import IPasswordReset, IUser, IUsers
 from substanced.principal import groups_choices
 from substanced.schema import MultireferenceIdSchemaNode, Schema
 from substanced.sdi import mgmt_view
-from substanced.util import find_service
 
 from ... import _
 from ...services import passwordreset
 from ...services.accounts import (
     add_user,
     authenticate,
+    login_validator,
     password_validator,
     remember_user,
     revoke_tickets,
@@ -284,15 +284,7 @@ class ResetView(FormView):
 
 @colander.deferred
 def new_login_validator(node, kw):
-    users = find_service(kw['context'], 'principals', 'users')
-    groups = find_service(kw['context'], 'principals', 'groups')
-
-    def unused(node, value):
-        if value in users or value in groups:
-            raise colander.Invalid(node, _('This login is already taken.'))
-    return colander.All(colander.Regex(
-        r'^[a-z0-9._-]{3,50}$', _('3-50 lower-case letters, digits, dots, '
-                                  'hyphens or underscores.')), unused)
+    return login_validator(kw['context'])
 
 
 class AddUserSchema(Schema):
