@@ -298,8 +298,12 @@ class StaffAuthenticationPolicy(AuthTktAuthenticationPolicy):
             context = getattr(request, 'context', None) or request.root
             user = StaffUserLocator(context, request).get_user_by_userid(
                 userid)
-            if user is not None and ticket_token(user) in tuple(
-                    identity.get('tokens') or ()):
+            # a ticket without token (issued before tickets had one)
+            # counts as generation 0: valid until the first logout or
+            # password change
+            tokens = tuple(filter(None, identity.get('tokens') or ())) or (
+                'g0',)
+            if user is not None and ticket_token(user) in tokens:
                 memo[userid] = self._groupfinder(userid, request)
         return memo[userid]
 
