@@ -54,22 +54,31 @@ def _security(config, settings):
     """Replace substanced's cookie policies with hardened ones.
 
     The including configuration wins over substanced's, so these settings
-    take effect: an HttpOnly, SameSite auth ticket that expires when idle,
-    and a session cookie with the same flags (it holds only the CSRF token,
-    flash messages and the login redirect, nothing confidential)."""
+    take effect: an HttpOnly, host-only auth ticket that expires when idle
+    and is revoked by logout or a password change, and a JSON session
+    cookie (never pickle) with the same flags; it holds only the CSRF
+    token, flash messages, the login redirect and the oids of the dossiers
+    a citizen opened, nothing confidential."""
     from substanced.principal import groupfinder
-    from .services.accounts import StaffUserLocator
+    from .services.accounts import (
+        SessionSerializer,
+        StaffAuthenticationPolicy,
+        StaffUserLocator,
+    )
     secret = settings['substanced.secret']
     secure = settings['httttha.secure_cookies']
     timeout = int(settings['httttha.session_timeout'])
-    config.set_authentication_policy(AuthTktAuthenticationPolicy(
+    config.set_authentication_policy(StaffAuthenticationPolicy(
         secret, callback=groupfinder, hashalg='sha512',
         cookie_name='httttha_auth', secure=secure, http_only=True,
         timeout=timeout, reissue_time=timeout // 10,
+        # host-only: no Domain attribute, no copy for the parent domain
+        wild_domain=False, parent_domain=False,
     ))
     config.set_session_factory(SignedCookieSessionFactory(
         secret + '-session', cookie_name='httttha_session', secure=secure,
-        httponly=True, timeout=timeout,
+        httponly=True, timeout=timeout, hashalg='sha512',
+        serializer=SessionSerializer(),
     ))
     # Pyramid 1.9 cannot set SameSite itself: the tween adds it
     config.add_tween('httttha.views.security_headers_tween_factory')

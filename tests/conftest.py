@@ -35,6 +35,8 @@ def make_settings(directory, **extra):
         'pyramid.reload_templates': 'false',
         'mail.host': '127.0.0.1',
         'mail.queue_path': os.path.join(directory, 'mail'),
+        # the Host the tests send; security tests send another one
+        'httttha.public_url': 'http://thads.example.com',
     })
     settings.update(extra)
     return settings
@@ -90,13 +92,25 @@ def app(app_factory):
 def login(app, name, password=DEMO_PASSWORD, follow=True):
     """Log in through the real form; return the response after it."""
     page = app.get('/manage/@@login')
-    form = page.forms[0]
+    # the page of a logged-in user also holds the header's logout forms
+    form = [f for f in page.forms.values() if 'login' in f.fields][0]
     form['login'] = name
     form['password'] = password
     response = form.submit('form.submitted')
     if follow and response.status_int == 302:
         response = response.follow()
     return response
+
+
+def logout(app, relogin=False):
+    """Log out as the header's button does (a POST with the CSRF token);
+    return the response after it."""
+    page = app.get('/manage/@@logout', params={'relogin': 1} if relogin
+                   else {})
+    if page.status_int == 302:      # nobody logged in
+        return page
+    form = page.forms['logout-form']
+    return form.submit()
 
 
 def flash_text(response):

@@ -2,6 +2,7 @@
 import colander
 import deform.widget
 import substanced.principal
+from pyramid.httpexceptions import HTTPForbidden
 from pyramid.security import has_permission  # noqa: Pyramid 1.9 API
 from substanced.content import content
 from substanced.objectmap import find_objectmap
@@ -13,7 +14,11 @@ from zope.interface import implementer
 
 from .. import _
 from ..interfaces import IStaffUser
-from ..services.accounts import check_password_policy
+from ..services.accounts import (
+    check_password_policy,
+    login_validator,
+    revoke_tickets,
+)
 from ..services.roles import MANAGE_USERS, ROLES, user_acl
 from ..services.tree import all_agencies, all_departments
 
@@ -45,6 +50,9 @@ class StaffUser(User):
     must_change_password = False
     failed_logins = 0
     locked_until = None
+    last_failed_at = None
+    #: changed by logout and every new password: older tickets stop working
+    ticket_generation = None
 
     def __init__(self, password=None, email=None, tzname=None, locale=None,
                  full_name='', job_title=''):
@@ -57,9 +65,12 @@ class StaffUser(User):
         self.must_change_password = password is not None
 
     def set_password(self, password):
+        """Set a new password; every auth ticket issued before (on any
+        browser) and every pending reset link stop working."""
         check_password_policy(password)
         User.set_password(self, password)
         self.must_change_password = False
+        revoke_tickets(self)
 
     def reset_password(self, password):
         """Set a password chosen by an administrator: the user must change
@@ -156,11 +167,35 @@ def resolve_membership(context, appstruct):
     return agency, department
 
 
+SELF_CHANGE = _('self-membership-refused',
+                default='You cannot change your own login, agency, '
+                        'department or roles: another administrator must do '
+                        'it.')
+
+
+def self_change_refused(request, user, appstruct):
+    """Whether ``appstruct`` would change the requesting user's own
+    agency, department or roles (separation of duties)."""
+    if request.user is None or request.user is not user:
+        return False
+    return (appstruct.get('login', user.__name__) != user.__name__ or
+            str(appstruct.get('agency') or '') !=
+            str(user.agency_oid or '') or
+            str(appstruct.get('department') or '') !=
+            str(user.department_oid or '') or
+            set(appstruct.get('roles') or ()) != set(user.roles))
+
+
 @colander.deferred
 def membership_validator(node, kw):
     request = kw['request']
+    context = kw.get('context')
 
     def validate(form, value):
+        if self_change_refused(request, context, value):
+            error = colander.Invalid(form, SELF_CHANGE)
+            error['roles'] = SELF_CHANGE
+            raise error
         agency, department = resolve_membership(request.root, value)
         if value.get('department') and (
                 department is None or department.__parent__.__parent__
@@ -172,9 +207,18 @@ def membership_validator(node, kw):
     return validate
 
 
+@colander.deferred
+def login_change_validator(node, kw):
+    context = kw['context']
+    return login_validator(context, getattr(context, '__name__', None))
+
+
 class MembershipSchema(Schema):
-    """Agency, department and roles of a user."""
+    """Login, agency, department and roles of a user: the user
+    administration, where logins change under the login rule."""
     validator = membership_validator
+    login = colander.SchemaNode(colander.String(), title=_('Login'),
+                                validator=login_change_validator)
     full_name = colander.SchemaNode(colander.String(), title=_('Full name'),
                                     validator=colander.Length(1, 100))
     job_title = colander.SchemaNode(colander.String(), title=_('Job title'),
@@ -201,6 +245,7 @@ class MembershipPropertySheet(PropertySheet):
     def get(self):
         user = self.context
         return {
+            'login': user.__name__,
             'full_name': user.full_name,
             'job_title': user.job_title,
             'agency': str(user.agency_oid or ''),
@@ -210,12 +255,35 @@ class MembershipPropertySheet(PropertySheet):
 
     def set(self, appstruct, omit=()):
         user = self.context
+        if self_change_refused(self.request, user, appstruct):
+            # the form's validator says so first; this guards other callers
+            raise HTTPForbidden()
+        if appstruct.get('login', user.__name__) != user.__name__:
+            user.name = appstruct['login']      # substanced's renamer
         user.full_name = appstruct['full_name']
         user.job_title = appstruct['job_title']
         agency, department = resolve_membership(user, appstruct)
         user.assign(agency, appstruct['roles'], department)
 
 
+class PreferencesSchema(Schema):
+    """What users edit of themselves: e-mail, time zone and language.
+    The login is not here: it changes only through the user
+    administration, under the login rule."""
+    email = substanced.principal.UserSchema().get('email').clone()
+    tzname = substanced.principal.UserSchema().get('tzname').clone()
+    locale = substanced.principal.UserSchema().get('locale').clone()
+
+
+class StaffPreferencesSheet(PropertySheet):
+    """substanced's Preferences without the login."""
+    schema = PreferencesSchema()
+
+
 def includeme(config):
     config.add_propertysheet(_('Agency and roles'), MembershipPropertySheet,
+                             IStaffUser)
+    # the same name for IStaffUser hides substanced's sheet for IUser,
+    # whose login field let users rename themselves
+    config.add_propertysheet('Preferences', StaffPreferencesSheet,
                              IStaffUser)

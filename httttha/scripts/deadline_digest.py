@@ -15,10 +15,8 @@ from pyramid.request import Request
 from .. import _
 from ..content.dossier import local_time
 from ..services.deadlines import digest, ensure_calendar
+from ..services.settings import prepare_settings
 from . import close
-
-DEFAULT_URL = 'http://localhost:6543'
-
 
 def _date(value):
     try:
@@ -66,8 +64,10 @@ def main(argv=None):
                              'định: httttha.public_url)')
     args = parser.parse_args(argv)
     setup_logging(args.config_uri)
-    url = args.url or get_appsettings(args.config_uri).get(
-        'httttha.public_url', DEFAULT_URL)
+    # prepared as the application does: production gives the address
+    # in HTTTHA_PUBLIC_URL
+    url = args.url or prepare_settings(dict(get_appsettings(
+        args.config_uri)))['httttha.public_url']
     today = args.today or local_time().date()
     env = bootstrap(args.config_uri,
                     request=Request.blank('/', base_url=url.rstrip('/')))

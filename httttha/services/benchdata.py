@@ -27,14 +27,13 @@ import time
 
 import transaction
 from persistent.mapping import PersistentMapping
-from pyramid.security import remember
 from substanced.event import ObjectAdded
 from substanced.util import get_oid
 
 from ..content.dossier import VN
 from ..workflows.dossier import act
 from . import deadlines
-from .accounts import add_user
+from .accounts import add_user, remember_user
 from .submission import create_dossier
 from .tree import all_agencies, load_tree, read_rows, root_agency
 
@@ -338,7 +337,7 @@ class Staff(object):
         cookie = self.cookies.get(oid)
         if cookie is None:
             request.environ.pop('HTTP_COOKIE', None)
-            headers = remember(request, oid)
+            headers = remember_user(request, user)
             cookie = self.cookies[oid] = headers[0][1].split(';')[0]
         request.environ['HTTP_COOKIE'] = cookie
         request.user = user     # substanced's reified request.user

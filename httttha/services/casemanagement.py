@@ -26,8 +26,9 @@ Settings (all optional):
 ``httttha.case_management_inbound_token``  the receiver's bearer token for
                                            our API (none: API refuses all)
 ``httttha.case_management_public_url``     base URL of our API in the
-                                           payload's links (default: the
-                                           site URL the officer used)
+                                           payload's links (default:
+                                           ``httttha.public_url``; never
+                                           the request's Host header)
 """
 import datetime
 import hashlib
@@ -280,12 +281,12 @@ def _file_entry(base, slot, f):
 
 
 def api_base(request, dossier):
-    """Where the receiver reaches our API: the configured public URL, or
-    the site URL the officer used when asking for the handover."""
-    base = request.registry.settings.get(
-        'httttha.case_management_public_url') or (
-        getattr(dossier, 'handover', None) or {}).get('base_url') or \
-        request.application_url
+    """Where the receiver reaches our API: the configured URLs, never the
+    Host header of the request that asked for the handover (handovers
+    asked before stored that, and it is ignored)."""
+    settings = request.registry.settings
+    base = settings.get('httttha.case_management_public_url') or \
+        settings['httttha.public_url']
     return base.rstrip('/') + '/api/v1/ho-so/' + urllib.parse.quote(
         dossier.code)
 
@@ -401,7 +402,7 @@ def request_handover(request, dossier):
             'state': 'pending', 'attempts': 0, 'last_error': None,
             'requested_at': now(), 'last_attempt_at': None,
             'sent_at': None, 'reply': None,
-            'base_url': request.application_url,
+            'base_url': request.registry.settings['httttha.public_url'],
         })
     pending_set(find_root(dossier), create=True).add(get_oid(dossier))
     quick = float(request.registry.settings.get(

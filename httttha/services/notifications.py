@@ -20,26 +20,33 @@ from repoze.sendmail.maildir import Maildir
 
 from .. import _
 from ..content.dossier import VN
+from .settings import public_url
 
 
 def lookup_url(request, dossier=None):
     """The public lookup page, with the code and its agency filled in
-    when given."""
+    when given (on ``httttha.public_url``: mail and printed slips never
+    carry the Host header a request came with)."""
     query = {}
     if dossier is not None:
         query = {'ma': dossier.code, 'don-vi': dossier.agency.code}
-    return request.resource_url(request.root, 'tra-cuu', query=query)
+    return public_url(request, request.root, 'tra-cuu', query=query)
 
 
 def dossier_url(request, dossier):
     """The citizen's page of ``dossier`` (it asks for the ID number)."""
-    return request.resource_url(request.root, 'ho-so', dossier.code)
+    return public_url(request, request.root, 'ho-so', dossier.code)
 
 
 def _text(rendered):
     # Chameleon's text renderer gives bytes
     return rendered.decode('utf-8') if isinstance(rendered, bytes) \
         else rendered
+
+
+def send(request, message):
+    """Queue ``message`` (sent when the transaction commits)."""
+    _send(request, message)
 
 
 def _send(request, message):

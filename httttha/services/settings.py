@@ -2,6 +2,7 @@
 everything secret or site-specific in production."""
 import logging
 import os
+import urllib.parse
 
 from pyramid.settings import asbool
 
@@ -22,6 +23,7 @@ ENVIRONMENT = {
     'HTTTHA_SMTP_TLS': 'mail.tls',
     'HTTTHA_MAIL_SENDER': 'mail.default_sender',
     'HTTTHA_MAIL_QUEUE': 'mail.queue_path',
+    'HTTTHA_PUBLIC_URL': 'httttha.public_url',
     'HTTTHA_CASE_MANAGEMENT_URL': 'httttha.case_management_url',
     'HTTTHA_CASE_MANAGEMENT_TOKEN': 'httttha.case_management_token',
     'HTTTHA_CASE_MANAGEMENT_INBOUND_TOKEN':
@@ -31,7 +33,11 @@ ENVIRONMENT = {
 #: must be present when settings come from the environment
 REQUIRED = ('HTTTHA_ZODB_URI', 'HTTTHA_AUDIT_URI', 'HTTTHA_SECRET',
             'HTTTHA_ADMIN_PASSWORD', 'HTTTHA_SMTP_HOST', 'HTTTHA_MAIL_SENDER',
-            'HTTTHA_MAIL_QUEUE')
+            'HTTTHA_MAIL_QUEUE', 'HTTTHA_PUBLIC_URL')
+
+#: production refuses a shorter signing secret (32 random bytes make 43
+#: characters of ``secrets.token_urlsafe(32)``)
+MIN_SECRET_LENGTH = 32
 
 DEFAULTS = {
     'pyramid.default_locale_name': 'vi',
@@ -57,11 +63,43 @@ DEFAULTS = {
     'httttha.lookup_failures': '5',
     'httttha.lookup_client_failures': '5',
     'httttha.lookup_window_minutes': '15',
+    # failed logins per client address in one lockout window
+    'httttha.login_client_failures': '20',
+    # password reset: link lifetime, requests per address and per account
+    'httttha.reset_minutes': '30',
+    'httttha.reset_client_limit': '5',
+    'httttha.reset_login_limit': '3',
+    'httttha.reset_window_minutes': '60',
 }
 
 
+DEVELOPMENT_URL = 'http://127.0.0.1:6543'
+
+
+def public_url(request, resource, *elements, **kw):
+    """An absolute URL of ``resource`` for mail or other software: built
+    on ``httttha.public_url``, never on the request's Host header."""
+    return request.resource_url(
+        resource, *elements,
+        app_url=request.registry.settings['httttha.public_url'], **kw)
+
+
 class MissingSetting(Exception):
-    """A required environment variable is not set."""
+    """A required environment variable is not set (or is unusable)."""
+
+
+def _check_public_url(url):
+    """The site's address as citizens and other software reach it: every
+    absolute link the application builds (mail, payloads) starts with it,
+    never with the Host header of a request."""
+    url = (url or '').strip().rstrip('/')
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ('http', 'https') or not parts.netloc or \
+            parts.query or parts.fragment:
+        raise MissingSetting(
+            'httttha.public_url (HTTTHA_PUBLIC_URL) phải là địa chỉ http(s) '
+            'của trang, ví dụ https://thads.example.gov.vn: %r' % url)
+    return url
 
 
 def prepare_settings(settings, environ=os.environ):
@@ -77,6 +115,20 @@ def prepare_settings(settings, environ=os.environ):
     for name, key in ENVIRONMENT.items():
         if environ.get(name):
             result[key] = environ[name]
+    if from_env and len(result.get('substanced.secret') or '') < \
+            MIN_SECRET_LENGTH:
+        # the secret signs the auth ticket and the session cookie
+        raise MissingSetting(
+            'HTTTHA_SECRET phải có ít nhất %d ký tự ngẫu nhiên (ví dụ: '
+            'python3 -c "import secrets; print(secrets.token_urlsafe(32))")'
+            % MIN_SECRET_LENGTH)
+    if not result.get('httttha.public_url'):
+        # production has it (REQUIRED); elsewhere links name this machine
+        log.warning('httttha.public_url chưa đặt: các liên kết trong thư '
+                    'dùng %s.', DEVELOPMENT_URL)
+        result['httttha.public_url'] = DEVELOPMENT_URL
+    result['httttha.public_url'] = _check_public_url(
+        result['httttha.public_url'])
     for key in ('httttha.secure_cookies', 'httttha.demo',
                 'httttha.settings_from_env', 'httttha.captcha'):
         result[key] = asbool(result[key])

@@ -61,12 +61,13 @@ def test_staff_login_workspace_and_logout(page, screenshot_dir):
                       'chi-cuc-thads-ba-dinh/@@ban-lam-viec')
     assert page.locator('h1').inner_text().strip() == 'Bàn làm việc'
     assert page.locator('#unit-name').inner_text().strip() == BA_DINH
-    user_button = page.locator('.httttha-user button')
+    user_button = page.locator('.httttha-user button.dropdown-toggle')
     assert BA_DINH in user_button.inner_text()
     page.screenshot(path=str(screenshot_dir / 'workspace.png'),
                     full_page=True)
     user_button.click()
-    logout = page.locator('.httttha-user a', has_text='Đăng xuất')
+    # issue 13: logging out is a POST (a button of a form with the token)
+    logout = page.locator('.httttha-user button', has_text='Đăng xuất')
     expect(logout).to_be_visible()  # the dropdown opened
     logout.click()
     # wait for the logout to land before going on, or goto would cancel it

@@ -14,7 +14,7 @@ from httttha.services.deadlines import (
     on_submit,
 )
 
-from ..conftest import login, open_root
+from ..conftest import login, logout, open_root
 from .submission import find_dossier, submit_dossier
 
 URL = '/manage/thads/@@lich-lam-viec'
@@ -160,7 +160,7 @@ def test_post_without_csrf_is_refused(app):
 def test_other_users_have_no_calendar(app):
     login(app, 'hotro.bd')
     app.get(URL, status=403)
-    app.get('/manage/@@logout')
+    logout(app)
     # a Cục administrator: not on the Tổng cục, no tab on its own Cục
     login(app, 'quantri.hn')
     app.get(URL, status=403)

@@ -1,5 +1,5 @@
 """The citizen portal's base layout and agency pages (A1 base, A4)."""
-from ..conftest import ADMIN_PASSWORD, login
+from ..conftest import ADMIN_PASSWORD, login, logout
 
 
 def test_home_is_vietnamese_with_menu_and_footer(app):
@@ -82,7 +82,7 @@ def test_footer_contacts_are_edited_in_the_sdi(app):
 def test_general_department_admin_edits_contacts_officer_cannot(app):
     login(app, 'hotro.tc')
     app.get('/manage/@@properties/Contact information', status=403)
-    app.get('/manage/@@logout')
+    logout(app)
     login(app, 'quantri.tc')
     page = app.get('/manage/@@properties/Contact information')
     assert page.forms['deform']['support_email'].value == \

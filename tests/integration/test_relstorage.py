@@ -34,6 +34,7 @@ def production_environ(postgresql, blob_cache):
         'HTTTHA_SMTP_HOST': '127.0.0.1',
         'HTTTHA_MAIL_SENDER': 'hotro@example.invalid',
         'HTTTHA_MAIL_QUEUE': blob_cache + '/mail',
+        'HTTTHA_PUBLIC_URL': 'https://thads.example.com',
     }
 
 

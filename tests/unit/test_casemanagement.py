@@ -234,11 +234,13 @@ def make_dossier(root, oid, code=CODE, state='in_processing'):
 
 @pytest.fixture
 def env():
-    testing.setUp(settings={'pyramid.default_locale_name': 'vi'})
+    testing.setUp(settings={'pyramid.default_locale_name': 'vi',
+                            'httttha.public_url': 'https://thads.example.com'})
     root = Folder()
     root.__objectmap__ = ObjectMap()
     request = testing.DummyRequest(root=root)
-    request.application_url = 'https://thads.example.com'
+    # links never follow the Host header (issue 13)
+    request.application_url = 'https://evil.example'
     try:
         yield request, root
     finally:

@@ -1,17 +1,13 @@
-"""Staff accounts in the SDI: login with lockout, forced password change,
-logout, log in as another account, and every form that sets a password
-(each replaces substanced's view of the same name)."""
+"""Staff accounts in the SDI: login with lockout and throttling, forced
+password change, logout (a POST that revokes the ticket), log in as
+another account, password reset by e-mail, and every form that sets a
+password (each replaces substanced's view of the same name)."""
 import colander
 import deform
 from pyramid.events import ContextFound, subscriber
-from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.renderers import get_renderer
-from pyramid.security import (
-    NO_PERMISSION_REQUIRED,
-    Authenticated,
-    forget,
-    remember,
-)
+from pyramid.security import NO_PERMISSION_REQUIRED, Authenticated, forget
 from pyramid.session import check_csrf_token
 from substanced.event import LoggedIn
 from substanced.form import FormView
@@ -19,10 +15,17 @@ from substanced.interfaces import IPasswordReset, IUser, IUsers
 from substanced.principal import groups_choices
 from substanced.schema import MultireferenceIdSchemaNode, Schema
 from substanced.sdi import mgmt_view
-from substanced.util import find_service, get_oid
 
 from ... import _
-from ...services.accounts import add_user, authenticate, password_validator
+from ...services import passwordreset
+from ...services.accounts import (
+    add_user,
+    authenticate,
+    login_validator,
+    password_validator,
+    remember_user,
+    revoke_tickets,
+)
 
 LOGIN_TEMPLATE = 'substanced.sdi.views:templates/login.pt'
 
@@ -31,6 +34,8 @@ MESSAGES = {
     'wrong': _('Wrong login or password.'),
     'locked': _('login-locked', default='This account is locked for '
                 '${minutes} minutes after repeated failed logins.'),
+    'throttled': _('login-throttled', default='Too many failed logins from '
+                   'this address: please try again in ${minutes} minutes.'),
     'csrf': _('The form has expired; please log in again.'),
 }
 
@@ -69,7 +74,9 @@ def login(context, request):
                 request, login, request.params.get('password', ''))
             if outcome == 'ok':
                 request.session.pop('sdi.came_from', None)
-                headers = remember(request, get_oid(user))
+                # a token an attacker planted before the login is no use
+                request.session.new_csrf_token()
+                headers = remember_user(request, user)
                 request.registry.notify(
                     LoggedIn(login, user, context, request))
                 if user.must_change_password:
@@ -77,7 +84,7 @@ def login(context, request):
                         user, '@@change_password')
                 return HTTPFound(location=came_from, headers=headers)
             message = MESSAGES[outcome]
-            if outcome == 'locked':
+            if outcome in ('locked', 'throttled'):
                 message = _(message, mapping={'minutes': request.registry.
                             settings['httttha.lockout_minutes']})
             _flash(request, message, 'danger')
@@ -90,11 +97,35 @@ def login(context, request):
     )
 
 
-@mgmt_view(name='logout', tab_condition=False,
+@mgmt_view(name='logout', tab_condition=False, request_method='GET',
+           permission=NO_PERMISSION_REQUIRED,
+           renderer='httttha:templates/sdi/logout.pt')
+def logout_confirm(request):
+    """A GET never logs out (a link or an image could): it asks."""
+    if request.user is None:
+        return HTTPFound(location=request.sdiapi.mgmt_path(
+            request.virtual_root, '@@login'))
+    return {'url': request.sdiapi.mgmt_path(request.virtual_root,
+                                            '@@logout'),
+            'relogin': bool(request.params.get('relogin'))}
+
+
+@mgmt_view(name='logout', tab_condition=False, request_method='POST',
            permission=NO_PERMISSION_REQUIRED)
 def logout(request):
-    """Log out; with ``relogin`` go straight to the login form, to log in
-    as another account."""
+    """Log out: the user's tickets are revoked (a copied cookie opens
+    nothing any more); with ``relogin`` go straight to the login form, to
+    log in as another account."""
+    try:
+        check_csrf_token(request)
+    except Exception:
+        _flash(request, _('The form has expired; please try again.'),
+               'danger')
+        return HTTPFound(location=request.sdiapi.mgmt_path(
+            request.virtual_root, '@@logout'))
+    user = request.user
+    if user is not None:
+        revoke_tickets(user)
     headers = forget(request)
     request.session.invalidate()
     target = request.params.get('relogin') and '@@login' or ''
@@ -102,7 +133,8 @@ def logout(request):
         request.virtual_root, target), headers=headers)
 
 
-ALLOWED_WHILE_FORCED = ('change_password', 'logout', 'login')
+ALLOWED_WHILE_FORCED = ('change_password', 'logout', 'login',
+                        'resetpassword', passwordreset.VIEW)
 
 
 @subscriber(ContextFound)
@@ -153,44 +185,106 @@ class ChangePasswordView(FormView):
                    'danger')
             return HTTPFound(self.request.sdiapi.mgmt_path(
                 user, '@@change_password'))
+        # every ticket issued before (other browsers) stops working; this
+        # browser gets a new one
         user.set_password(appstruct['password'])
+        self.request.session.new_csrf_token()
         _flash(self.request, _('Your password has been changed.'), 'success')
         return HTTPFound(self.request.sdiapi.mgmt_path(
-            self.request.virtual_root, '@@httt'))
+            self.request.virtual_root, '@@httt'),
+            headers=remember_user(self.request, user))
+
+
+@mgmt_view(context=IPasswordReset, tab_condition=False,
+           permission=NO_PERMISSION_REQUIRED)
+def old_reset_link(request):
+    """substanced's reset links (``/manage/principals/resets/<token>``)
+    work no more: resets go through ``@@dat-lai-mat-khau``."""
+    return HTTPNotFound()
+
+
+class ResetRequestSchema(Schema):
+    login = colander.SchemaNode(
+        colander.String(), title=_('Login'),
+        validator=colander.Length(max=100))
+
+
+RESET_SENT = _('reset-mail-sent', default='If this login exists and has an '
+               'e-mail address, a message with a link to choose a new '
+               'password has been sent to that address.')
+RESET_THROTTLED = _('reset-throttled', default='Too many password reset '
+                    'requests from this address: please try again later.')
+RESET_INVALID = _('reset-link-invalid', default='This password reset link is '
+                  'not valid: it has expired or has been used. Ask for a '
+                  'new one.')
+
+
+@mgmt_view(name='resetpassword', tab_condition=False,
+           renderer='substanced.sdi:templates/form.pt',
+           permission=NO_PERMISSION_REQUIRED)
+class ResetRequestView(FormView):
+    """Ask for a reset link ("Quên mật khẩu?"): the same answer whether
+    the login exists or not."""
+    title = _('Forgot your password?')
+    schema = ResetRequestSchema()
+    buttons = (deform.Button('send', _('Send the link')),)
+
+    def send_success(self, appstruct):
+        request = self.request
+        try:
+            passwordreset.request_reset(request, appstruct['login'])
+        except passwordreset.Throttled:
+            _flash(request, RESET_THROTTLED, 'danger')
+            return HTTPFound(request.sdiapi.mgmt_path(
+                request.virtual_root, '@@resetpassword'))
+        _flash(request, RESET_SENT, 'success')
+        return HTTPFound(request.sdiapi.mgmt_path(
+            request.virtual_root, '@@login'))
 
 
 class ResetSchema(Schema):
+    ma = colander.SchemaNode(colander.String(),
+                             widget=deform.widget.HiddenWidget())
     new_password = password_node()
 
 
-@mgmt_view(context=IPasswordReset, name='', tab_condition=False,
+@mgmt_view(name=passwordreset.VIEW, tab_condition=False,
            renderer='substanced.sdi:templates/form.pt',
            permission=NO_PERMISSION_REQUIRED)
 class ResetView(FormView):
-    """The page a password-reset e-mail links to."""
+    """The page a password-reset e-mail links to (``?ma=<token>``)."""
     title = _('Reset password')
     schema = ResetSchema()
     buttons = (deform.Button('reset', _('Reset password')),)
 
+    def __call__(self):
+        token = self.request.params.get('ma', '')
+        if passwordreset.user_for_token(self.request.root, token) is None:
+            _flash(self.request, RESET_INVALID, 'danger')
+            return HTTPFound(self.request.sdiapi.mgmt_path(
+                self.request.virtual_root, '@@resetpassword'))
+        return FormView.__call__(self)
+
+    def show(self, form):
+        return {'form': form.render({'ma': self.request.params.get('ma')})}
+
     def reset_success(self, appstruct):
-        self.context.reset_password(appstruct['new_password'])
-        _flash(self.request, _('Your password has been reset; you may now '
-                               'log in.'), 'success')
-        return HTTPFound(self.request.sdiapi.mgmt_path(
-            self.request.virtual_root, '@@login'))
+        request = self.request
+        user = passwordreset.reset_password(
+            request.root, appstruct['ma'], appstruct['new_password'])
+        if user is None:
+            _flash(request, RESET_INVALID, 'danger')
+            return HTTPFound(request.sdiapi.mgmt_path(
+                request.virtual_root, '@@resetpassword'))
+        _flash(request, _('Your password has been reset; you may now '
+                          'log in.'), 'success')
+        return HTTPFound(request.sdiapi.mgmt_path(
+            request.virtual_root, '@@login'))
 
 
 @colander.deferred
 def new_login_validator(node, kw):
-    users = find_service(kw['context'], 'principals', 'users')
-    groups = find_service(kw['context'], 'principals', 'groups')
-
-    def unused(node, value):
-        if value in users or value in groups:
-            raise colander.Invalid(node, _('This login is already taken.'))
-    return colander.All(colander.Regex(
-        r'^[a-z0-9._-]{3,50}$', _('3-50 lower-case letters, digits, dots, '
-                                  'hyphens or underscores.')), unused)
+    return login_validator(kw['context'])
 
 
 class AddUserSchema(Schema):
