@@ -80,6 +80,6 @@ def _security(config, settings):
         httponly=True, timeout=timeout, hashalg='sha512',
         serializer=SessionSerializer(),
     ))
-    # Pyramid 1.9 cannot set SameSite itself: the tween adds it
-    config.add_tween('httttha.views.security_headers_tween_factory')
+    # Pyramid 1.9 cannot set SameSite itself: views/csp.py adds it to
+    # every cookie (a NewResponse subscriber, which sees them all)
     config.set_user_locator(StaffUserLocator)

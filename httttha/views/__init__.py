@@ -14,14 +14,6 @@ def staff_label(request):
 from .csp import SECURITY_HEADERS  # noqa: F401 (kept importable)
 
 
-def security_headers_tween_factory(handler, registry):
-    """Kept for the ``add_tween`` in ``httttha.main``: the headers, the
-    policy and the cookie flags are now set by the ``NewResponse``
-    subscriber of ``views/csp.py``, which (unlike a tween) also sees the
-    cookies set by response callbacks, such as the session cookie."""
-    return handler
-
-
 # types a browser would run or render as a page of this origin
 ACTIVE_TYPES = ('text/html', 'application/xhtml+xml', 'image/svg+xml',
                 'text/xml', 'application/xml', 'text/javascript',
