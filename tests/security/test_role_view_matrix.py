@@ -86,10 +86,11 @@ ALLOWED = {
 }
 
 #: views that need no permission: their own code decides (the login and
-#: logout forms, the landing redirects, a password reset by its token,
-#: the preview of one's own upload)
+#: logout forms, the landing redirects, asking for a password reset and
+#: setting the password by the mailed token, the preview of one's own
+#: upload)
 OPEN = {'login', 'logout', 'manage_main', '', 'resetpassword',
-        'preview_image_upload'}
+        'dat-lai-mat-khau', 'preview_image_upload'}
 
 #: views that ask the public's ``view`` permission (the staff entry), which
 #: dossier folders deny to everyone
