@@ -1,11 +1,13 @@
 """Shared fixtures: a real FileStorage database with the whole agency tree
 and the demo accounts, built once, and WebTest apps on copies of it."""
+import datetime
 import os
 import re
 import shutil
 import socket
 
 import pytest
+import time_machine
 import transaction
 import webtest
 from pyramid.paster import get_appsettings
@@ -146,3 +148,42 @@ def closed_port():
         yield sock.getsockname()[1]
     finally:
         sock.close()
+
+
+# -- the clock --------------------------------------------------------------
+# Tests marked ``clock`` read dates (today, deadlines, reporting years): each
+# runs on the machine's clock and again at each instant below, where the
+# machine's (UTC) date and Vietnam's differ or a period turns over, so the
+# suite passes at any hour.  The clock ticks on from the instant (ZODB's
+# transaction ids must grow).
+CLOCK_INSTANTS = {
+    # 06:30 on Wednesday 11/03/2026 in Vietnam, still 10/03 in UTC
+    'evening-utc': '2026-03-10T23:30:00+00:00',
+    # 23:59 on 30/09/2026 in Vietnam: the reporting year's last minute
+    'year-end': '2026-09-30T16:59:00+00:00',
+    # 06:30 on 01/10/2026 in Vietnam: a new reporting year, 30/09 in UTC
+    'new-year': '2026-09-30T23:30:00+00:00',
+    # 06:30 on Thursday 04/02/2027 in Vietnam, the first day of the Tết
+    # holidays; Wednesday 03/02, the last working day before them, in UTC
+    'tet-eve': '2027-02-03T23:30:00+00:00',
+}
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker('clock') is not None:
+        metafunc.parametrize('frozen_clock', [None] + list(CLOCK_INSTANTS),
+                             ids=['machine'] + list(CLOCK_INSTANTS),
+                             indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request):
+    """The instant a ``clock`` test runs at (None: the machine's clock).
+    Autouse, so it starts before the test's databases and dossiers."""
+    name = getattr(request, 'param', None)
+    if name is None:
+        yield None
+        return
+    at = datetime.datetime.fromisoformat(CLOCK_INSTANTS[name])
+    with time_machine.travel(at, tick=True):
+        yield at
