@@ -163,6 +163,9 @@ CLOCK_INSTANTS = {
     'year-end': '2026-09-30T16:59:00+00:00',
     # 06:30 on 01/10/2026 in Vietnam: a new reporting year, 30/09 in UTC
     'new-year': '2026-09-30T23:30:00+00:00',
+    # 06:30 on 01/01/2027 in Vietnam (a new calendar year: the working
+    # calendar's years, notice numbers), 31/12/2026 in UTC
+    'calendar-year': '2026-12-31T23:30:00+00:00',
     # 06:30 on Thursday 04/02/2027 in Vietnam, the first day of the Tết
     # holidays; Wednesday 03/02, the last working day before them, in UTC
     'tet-eve': '2027-02-03T23:30:00+00:00',

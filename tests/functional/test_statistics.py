@@ -43,6 +43,7 @@ def staff_page(app, name, path, status=200):
     return staff.get(path, status=status)
 
 
+@pytest.mark.clock
 def test_counts_follow_submissions_and_steps_per_scope(app):
     accepted = submit_dossier(app, 'HTTT01', BA_DINH)
     submit_dossier(app, 'HTTT03', BA_DINH)

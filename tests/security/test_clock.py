@@ -68,7 +68,7 @@ def test_the_instants_cover_the_turning_points():
     utc = {name: datetime.datetime.fromisoformat(at)
            for name, at in CLOCK_INSTANTS.items()}
     # each evening instant: another day in Vietnam than in UTC
-    for name in ('evening-utc', 'new-year', 'tet-eve'):
+    for name in ('evening-utc', 'new-year', 'calendar-year', 'tet-eve'):
         assert local[name].date() == utc[name].date() + datetime.timedelta(
             days=1), name
     # the last minute of the reporting year, then the first morning of
@@ -79,6 +79,9 @@ def test_the_instants_cover_the_turning_points():
     assert (new_year.month, new_year.day) == (10, 1)
     assert statistics.reporting_year(new_year.date()) == \
         statistics.reporting_year(utc['new-year'].date()) + 1
+    # a new calendar year in Vietnam, the old one in UTC
+    assert local['calendar-year'].timetuple()[:3] == (
+        utc['calendar-year'].year + 1, 1, 1)
     # the eve of Tết: the machine's day is the last working day, Vietnam's
     # the first day of the Tết holidays
     calendar = Calendar()
