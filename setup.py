@@ -36,6 +36,7 @@ tests_require = [
     'aiosmtpd',
     'playwright',
     'pypdf',
+    'time-machine',  # the date-sensitive tests run at frozen instants
 ]
 
 setup(

@@ -8,6 +8,7 @@ import socket
 import time
 
 import pytest
+import time_machine
 import transaction
 import webtest
 from pyramid.paster import get_appsettings
@@ -233,3 +234,45 @@ def living_app_factory(living_db, tmp_path):
 def living_app(living_app_factory):
     """A WebTest app on a fresh copy of the living database."""
     return living_app_factory()
+
+
+# -- the clock --------------------------------------------------------------
+# Tests marked ``clock`` read dates (today, deadlines, reporting years): each
+# runs on the machine's clock and again at each instant below, where the
+# machine's (UTC) date and Vietnam's differ or a period turns over, so the
+# suite passes at any hour.  The clock ticks on from the instant (ZODB's
+# transaction ids must grow).
+CLOCK_INSTANTS = {
+    # 06:30 on Wednesday 11/03/2026 in Vietnam, still 10/03 in UTC
+    'evening-utc': '2026-03-10T23:30:00+00:00',
+    # 23:59 on 30/09/2026 in Vietnam: the reporting year's last minute
+    'year-end': '2026-09-30T16:59:00+00:00',
+    # 06:30 on 01/10/2026 in Vietnam: a new reporting year, 30/09 in UTC
+    'new-year': '2026-09-30T23:30:00+00:00',
+    # 06:30 on 01/01/2027 in Vietnam (a new calendar year: the working
+    # calendar's years, notice numbers), 31/12/2026 in UTC
+    'calendar-year': '2026-12-31T23:30:00+00:00',
+    # 06:30 on Thursday 04/02/2027 in Vietnam, the first day of the Tết
+    # holidays; Wednesday 03/02, the last working day before them, in UTC
+    'tet-eve': '2027-02-03T23:30:00+00:00',
+}
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker('clock') is not None:
+        metafunc.parametrize('frozen_clock', [None] + list(CLOCK_INSTANTS),
+                             ids=['machine'] + list(CLOCK_INSTANTS),
+                             indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request):
+    """The instant a ``clock`` test runs at (None: the machine's clock).
+    Autouse, so it starts before the test's databases and dossiers."""
+    name = getattr(request, 'param', None)
+    if name is None:
+        yield None
+        return
+    at = datetime.datetime.fromisoformat(CLOCK_INSTANTS[name])
+    with time_machine.travel(at, tick=True):
+        yield at

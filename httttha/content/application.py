@@ -82,7 +82,10 @@ DATE_FORMATS = ('%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d')
 
 
 def today():
-    return datetime.date.today()
+    """Today in Vietnam: the machine's own date is the previous day from
+    17:00 UTC on, and would refuse a date written today as "future"."""
+    from .dossier import local_time   # dossier.py imports this module
+    return local_time().date()
 
 
 class VNDate(colander.SchemaType):

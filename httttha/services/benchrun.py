@@ -15,7 +15,6 @@ server starts, read-only; the submissions measured add dossiers to it.
 """
 import argparse
 import configparser
-import datetime
 import http.client
 import http.cookies
 import io
@@ -187,6 +186,7 @@ def sample(settings, officer_agency=OFFICER_AGENCY, per_agency=20,
                     'home': agency is home,
                 })
         staff = staff_users(root, home, _traverse(root, LEADER_AGENCY))
+        from ..content.dossier import local_time
         from .benchdata import bench_state
         state = bench_state(root)
         years = Counter(d['year'] for d in dossiers if d['year'])
@@ -195,7 +195,7 @@ def sample(settings, officer_agency=OFFICER_AGENCY, per_agency=20,
         return {
             'dossiers': dossiers,
             'year': (years.most_common(1)[0][0] if years
-                     else datetime.date.today().year),
+                     else local_time().year),
             'keyword': words.most_common(1)[0][0] if words else 'nguyen',
             'agency_code': home.code,
             'staff': staff,
@@ -786,9 +786,9 @@ def run(options, log=print):
         overrides['mail.queue_path'] = os.path.join(db_dir, 'mail')
     overrides.update(dict(s.split('=', 1) for s in options.set or ()))
     seconds, concurrency = options.seconds, options.concurrency
+    from ..content.dossier import local_time
     results = {
-        'date': datetime.datetime.now().astimezone().isoformat(
-            timespec='seconds'),
+        'date': local_time().isoformat(timespec='seconds'),
         'dossiers': options.dossiers, 'ini': options.ini,
         'machine': machine(),
         'settings': {'seconds': seconds, 'concurrency': concurrency,
@@ -1051,7 +1051,8 @@ def main(argv=None):
     results = run(options, log=lambda *a: print(*a, file=sys.stderr,
                                                 flush=True))
     os.makedirs(options.out, exist_ok=True)
-    name = '%s-%s.json' % (datetime.date.today().isoformat(),
+    from ..content.dossier import local_time
+    name = '%s-%s.json' % (local_time().date().isoformat(),
                            options.dossiers if options.dossiers is not None
                            else 'x')
     path = os.path.join(options.out, name)

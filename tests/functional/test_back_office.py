@@ -13,6 +13,7 @@ import pytest
 import webtest
 from pypdf import PdfReader
 
+from httttha.content.dossier import local_time
 from httttha.workflows.dossier import state_of
 
 from ..conftest import login, open_root
@@ -29,7 +30,11 @@ from .test_lookup import ID_NUMBER, open_with_id, text
 AGENCY_PATH = '/manage/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh'
 INBOUND_TOKEN = 'inbound-secret-token'
 OUTBOUND_TOKEN = 'outbound-secret-token'
-APPOINTMENT_DAY = (datetime.date.today() + datetime.timedelta(days=7))
+
+
+def vn_today():
+    """Today in Vietnam, as the application reads it."""
+    return local_time().date()
 
 
 def pdf_text(body):
@@ -87,7 +92,8 @@ def decide(staff, code, support, message, button='send', **values):
 def accept(staff, code, button='send_mail'):
     return decide(staff, code, 'valid', 'Mời Ông/Bà mang bản gốc đơn.',
                   button=button, **{
-                      'appointment.date': APPOINTMENT_DAY.strftime('%d/%m/%Y'),
+                      'appointment.date': (vn_today() + datetime.timedelta(
+                          days=7)).strftime('%d/%m/%Y'),
                       'appointment.time': '09:00',
                       'appointment.place': 'Phòng tiếp dân, 12 Đội Cấn'})
 
@@ -183,7 +189,7 @@ def test_httt01_from_submission_to_result(app, receiver):
     response = app.post(
         '/api/v1/ho-so/%s/quyet-dinh' % code,
         json.dumps({'so_quyet_dinh': '123/QĐ-CCTHADS',
-                    'ngay_quyet_dinh': '2026-11-20'}),
+                    'ngay_quyet_dinh': vn_today().isoformat()}),
         headers={'Authorization': 'Bearer ' + INBOUND_TOKEN,
                  'Content-Type': 'application/json'})
     assert response.status_int == 200
@@ -340,6 +346,7 @@ def test_other_agencies_and_forged_posts(app):
     assert code not in [a.get_text() for a in page.html.select('#dossiers a')]
 
 
+@pytest.mark.clock
 def test_workspace_filters(app):
     first = submit_dossier(app)
     second = submit_dossier(app, procedure='HTTT03', values={
@@ -356,9 +363,14 @@ def test_workspace_filters(app):
     assert codes(**{'tu-khoa': 'le van cuong'}) == [second]
     assert codes(**{'tu-khoa': first}) == [first]
     assert codes(**{'tu-khoa': ID_NUMBER}) == sorted([first, second])
-    today = datetime.date.today()
-    assert codes(**{'tu-ngay': (today + datetime.timedelta(days=2)
+    # the days are Vietnam's: both came today, none from tomorrow on
+    today = vn_today().strftime('%d/%m/%Y')
+    assert codes(**{'tu-ngay': today, 'den-ngay': today}) == sorted(
+        [first, second])
+    assert codes(**{'tu-ngay': (vn_today() + datetime.timedelta(days=1)
                                 ).strftime('%d/%m/%Y')}) == []
+    assert codes(**{'den-ngay': (vn_today() - datetime.timedelta(days=1)
+                                 ).strftime('%d/%m/%Y')}) == []
     page = staff.get(AGENCY_PATH + '/@@ban-lam-viec',
                      params={'tu-ngay': '31/02/2026'})
     assert 'dd/mm/yyyy' in page.text

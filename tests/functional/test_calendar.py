@@ -3,6 +3,7 @@ calendar in the back office; open dossiers' deadlines follow."""
 import datetime
 import re
 
+import pytest
 import transaction
 from substanced.util import find_catalog
 
@@ -69,6 +70,7 @@ def add(page, day, kind='off', note=''):
     return form.submit('add')
 
 
+@pytest.mark.clock
 def test_admin_adds_lists_and_removes_a_day_off(app):
     login(app, 'quantri.tc')
     page = app.get(URL)
@@ -126,6 +128,7 @@ def test_make_up_saturday(app):
     assert stored(app, saturday + datetime.timedelta(days=7)) is None
 
 
+@pytest.mark.clock
 def test_bad_date_keeps_the_input(app):
     login(app, 'quantri.tc')
     year = next_year()

@@ -6,6 +6,7 @@ import datetime
 import pytest
 import transaction
 
+from httttha.content.dossier import local_time
 from httttha.services import statistics
 
 from ..conftest import login, open_root
@@ -42,6 +43,7 @@ def staff_page(app, name, path, status=200):
     return staff.get(path, status=status)
 
 
+@pytest.mark.clock
 def test_counts_follow_submissions_and_steps_per_scope(app):
     accepted = submit_dossier(app, 'HTTT01', BA_DINH)
     submit_dossier(app, 'HTTT03', BA_DINH)
@@ -87,12 +89,13 @@ def test_counts_follow_submissions_and_steps_per_scope(app):
         close()
 
 
+@pytest.mark.clock
 def test_by_state_and_bad_year(app):
     submit_dossier(app, 'HTTT01', BA_DINH)
     page = staff_page(app, 'lanhdao.hn', CUC_PATH +
                       '/@@thong-ke?nam=abc&theo=chi-cuc,trang-thai')
     assert 'Chọn năm công tác trong danh sách.' in page.text
-    current = statistics.reporting_year(datetime.date.today())
+    current = statistics.reporting_year(local_time().date())
     assert page.html.select_one('#nam option[selected]')['value'] == str(
         current)
     headers = [th.get_text().strip() for th in page.html.select(
