@@ -65,22 +65,31 @@ def template_db(tmp_path_factory):
     return directory
 
 
-@pytest.fixture
-def app_factory(template_db, tmp_path):
-    """Build a WebTest app on a fresh copy of the template database."""
-    made = []
-
+def _factory_of(source, tmp_path, made):
+    """Build WebTest apps, with settings overrides, each on a fresh copy
+    of the database in ``source``."""
     def factory(**settings):
         directory = str(tmp_path / ('db%d' % len(made)))
-        shutil.copytree(template_db, directory)
-        for name in os.listdir(directory):
-            if name.endswith(('.lock', '.tmp')):
-                os.remove(os.path.join(directory, name))
+        copy_db(source, directory)
         wsgi = main({}, **make_settings(directory, **settings))
         made.append(wsgi)
         return webtest.TestApp(wsgi, extra_environ={
             'HTTP_HOST': 'thads.example.com', 'REMOTE_ADDR': '127.0.0.1'})
-    yield factory
+    return factory
+
+
+def copy_db(source, directory):
+    shutil.copytree(source, directory)
+    for name in os.listdir(directory):
+        if name.endswith(('.lock', '.tmp')):
+            os.remove(os.path.join(directory, name))
+
+
+@pytest.fixture
+def app_factory(template_db, tmp_path):
+    """Build a WebTest app on a fresh copy of the template database."""
+    made = []
+    yield _factory_of(template_db, tmp_path, made)
     for wsgi in made:
         close_app(wsgi)
 
@@ -175,13 +184,6 @@ LIVING_NOW = datetime.datetime(2026, 3, 16, 3, 0,
 LIVING_BUILD_SECONDS = []
 
 
-def _copy_db(source, directory):
-    shutil.copytree(source, directory)
-    for name in os.listdir(directory):
-        if name.endswith(('.lock', '.tmp')):
-            os.remove(os.path.join(directory, name))
-
-
 @pytest.fixture(scope='session')
 def living_db(template_db, tmp_path_factory):
     """The template database with the full demo data (``services.demo``):
@@ -194,7 +196,7 @@ def living_db(template_db, tmp_path_factory):
                                        create_regional_staff)
     started = time.time()
     directory = str(tmp_path_factory.mktemp('living') / 'db')
-    _copy_db(template_db, directory)
+    copy_db(template_db, directory)
     app = main({}, **make_settings(directory))
     env = prepare(registry=app.registry)
     try:
@@ -217,15 +219,7 @@ def living_app_factory(living_db, tmp_path):
     """Build a WebTest app, with settings overrides, on a fresh copy of
     the living database."""
     made = []
-
-    def factory(**settings):
-        directory = str(tmp_path / ('living%d' % len(made)))
-        _copy_db(living_db, directory)
-        wsgi = main({}, **make_settings(directory, **settings))
-        made.append(wsgi)
-        return webtest.TestApp(wsgi, extra_environ={
-            'HTTP_HOST': 'thads.example.com', 'REMOTE_ADDR': '127.0.0.1'})
-    yield factory
+    yield _factory_of(living_db, tmp_path, made)
     for wsgi in made:
         close_app(wsgi)
 

@@ -19,7 +19,7 @@ from ..services.accounts import (
     login_validator,
     revoke_tickets,
 )
-from ..services.roles import MANAGE_USERS, ROLES, user_acl
+from ..services.roles import EDIT_ACCOUNT, MANAGE_USERS, ROLES, user_acl
 from ..services.tree import all_agencies, all_departments
 
 # substanced offers only the locales it ships a catalog for; we ship 'vi'.
@@ -276,8 +276,10 @@ class PreferencesSchema(Schema):
 
 
 class StaffPreferencesSheet(PropertySheet):
-    """substanced's Preferences without the login."""
+    """substanced's Preferences without the login, for the user and the
+    administrators of its agency."""
     schema = PreferencesSchema()
+    permissions = (('view', EDIT_ACCOUNT), ('change', EDIT_ACCOUNT))
 
 
 def includeme(config):

@@ -35,6 +35,7 @@ MANAGE_REPORTS = 'httttha.manage-reports'
 MANAGE_CODELISTS = 'httttha.manage-codelists'
 MANAGE_SITE = 'httttha.manage-site'    # the site's settings (footer contacts)
 MANAGE_TREE = 'httttha.manage-tree'    # agencies' codes and levels
+EDIT_ACCOUNT = 'httttha.edit-account'  # an account's e-mail, zone, language
 
 #: Substance D's generic views (contents, add Folder/File, rename,
 #: Security, Undo, Database, Catalogs, principals, password resets) check
@@ -75,7 +76,7 @@ ROLES = OrderedDict((role.name, role) for role in (
 ))
 
 #: what an agency administrator may do to the users of its subtree
-USER_ADMIN_PERMISSIONS = (MANAGE_USERS,)
+USER_ADMIN_PERMISSIONS = (MANAGE_USERS, EDIT_ACCOUNT)
 
 #: what the Tổng cục's administrators hold on the root, so on everything:
 #: the site's settings, the code lists, agencies' codes and levels
@@ -116,11 +117,11 @@ def agency_acl(agency):
 
 
 def user_acl(user, agency):
-    """The ACL of a staff user: the user changes its own password (and
-    nothing else of its account: its login, agency and roles are set by
-    the user administration), the administrators of its agency and of
-    every ancestor manage it."""
-    acl = [(Allow, get_oid(user), ('sdi.change-password',))]
+    """The ACL of a staff user: the user changes its own password and
+    preferences (not its login, agency or roles: the user administration
+    sets those), the administrators of its agency and of every ancestor
+    manage it."""
+    acl = [(Allow, get_oid(user), ('sdi.change-password', EDIT_ACCOUNT))]
     for each in agency_lineage(agency):
         acl.append((Allow, role_principal('agency_admin', get_oid(each)),
                     USER_ADMIN_PERMISSIONS))

@@ -59,7 +59,7 @@ def test_officer_screens_under_the_policy(watched):
     assert upload.count() >= 1
     assert page.locator('input.upload-filename').count() == upload.count()
     # the user menu (bootstrap, from a file) still opens
-    page.locator('.httttha-user button').click()
+    page.locator('.httttha-user button.dropdown-toggle').click()
     assert page.locator('.httttha-user .dropdown-menu').is_visible()
     assert csp_errors(errors) == [], errors
     assert errors == []

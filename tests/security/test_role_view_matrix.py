@@ -26,7 +26,7 @@ from httttha import main
 from httttha.services.accounts import add_user
 from httttha.services.demo import demo_logins
 
-from ..conftest import _copy_db, close_app, login, make_settings
+from ..conftest import close_app, copy_db, login, make_settings
 from ..functional.submission import pdf_bytes, submit_dossier
 
 OWN, CHILD, SIBLING, PARENT, SITE, SELF = (
@@ -62,9 +62,10 @@ ALLOWED = {
     # staff accounts
     ('properties', 'user'): {'agency_admin': {OWN, CHILD}},
     ('change_password', 'self'): {r: {SELF} for r in EVERY_ROLE},
-    # (an administrator sees its own roles; changing them is refused by
-    # the sheet: nobody grants roles to themselves)
-    ('properties', 'self'): {'agency_admin': {SELF}},
+    # Preferences (e-mail, zone, language); an administrator also sees its
+    # own roles, but changing them is refused by the sheet: nobody grants
+    # roles to themselves
+    ('properties', 'self'): {r: {SELF} for r in EVERY_ROLE},
     # dossiers: viewing, processing, the petition's steps
     ('chi-tiet', 'dossier'): dict({r: {OWN} for r in WORKERS},
                                   leader={OWN, CHILD}),
@@ -110,7 +111,7 @@ def world(living_db, tmp_path_factory):
     demo agencies) where every agency the relations reach also holds a
     dossier with a file, a department and a user."""
     directory = str(tmp_path_factory.mktemp('matrix') / 'db')
-    _copy_db(living_db, directory)
+    copy_db(living_db, directory)
     wsgi = main({}, **make_settings(directory, **{'httttha.captcha': 'false'}))
     app = webtest.TestApp(wsgi, extra_environ={
         'HTTP_HOST': 'thads.example.com', 'REMOTE_ADDR': '127.0.0.1'})

@@ -30,7 +30,7 @@ SHEETS = dict(name='properties', propertied=True, tab_title=_('Properties'),
 
 @mgmt_view(context=IAgency, permission=roles.VIEW, **SHEETS)
 @mgmt_view(context=IDepartment, permission=roles.VIEW, **SHEETS)
-@mgmt_view(context=IStaffUser, permission=roles.MANAGE_USERS, **SHEETS)
+@mgmt_view(context=IStaffUser, permission=roles.EDIT_ACCOUNT, **SHEETS)
 @mgmt_view(context=IRoot, permission=roles.MANAGE_SITE, **SHEETS)
 class PropertiesView(PropertySheetsView):
     """Substance D's property sheets of an agency, a department, a staff
