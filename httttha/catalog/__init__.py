@@ -1,6 +1,4 @@
 """The httttha catalog: indexes used by staff lists and lookups."""
-import unicodedata
-
 from substanced.catalog import (
     Field,
     Keyword,
@@ -9,17 +7,12 @@ from substanced.catalog import (
     indexview,
     indexview_defaults,
 )
-from unidecode import unidecode
 
 from ..content.dossier import VN
 from ..interfaces import IAttachment, IDossier
 from ..services.deadlines import index_value as deadline_index_value
+from ..text import applicant_words, classification_words, fold  # noqa
 from ..workflows.dossier import state_of
-
-
-def fold(text):
-    """Accent-folded, lower-case text: 'Nguyễn Văn Thành' -> 'nguyen van thanh'."""
-    return unidecode(unicodedata.normalize('NFC', text or '')).lower()
 
 
 @catalog_factory('httttha')
@@ -136,7 +129,6 @@ class HttthaIndexViews(object):
     def classification(self, default):
         if not getattr(self.resource, 'is_dossier', False):
             return default
-        from ..services.petitions import classification_words
         return classification_words(self.resource) or default
 
     @indexview()
@@ -157,20 +149,6 @@ def not_in_system_text(resource, default):
     submissions conflict.  Staff find dossiers through the code and
     applicant indexes."""
     return default
-
-
-def applicant_words(applicant):
-    """The folded words under which a dossier is found by its applicant:
-    name and representative words, the phone's digits, the e-mail."""
-    words = set(fold(' '.join(
-        applicant.get(k) or '' for k in ('full_name', 'representative')
-    )).split())
-    phone = ''.join(ch for ch in applicant.get('phone') or '' if ch.isdigit())
-    if phone:
-        words.add(phone)
-    if applicant.get('email'):
-        words.add(fold(applicant['email']))
-    return sorted(words)
 
 
 def includeme(config):

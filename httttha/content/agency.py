@@ -5,16 +5,9 @@ from persistent import Persistent
 from pyramid.security import Deny, Everyone
 from substanced.content import content
 from substanced.folder import Folder
-from substanced.interfaces import IRoot
 from substanced.property import PropertySheet
 from substanced.schema import NameSchemaNode, Schema
-from pyramid.traversal import find_root
-from substanced.event import (
-    subscribe_added,
-    subscribe_modified,
-    subscribe_removed,
-)
-from substanced.util import find_catalog, renamer, set_acl
+from substanced.util import find_catalog, renamer
 from zope.interface import implementer
 
 from .. import _
@@ -25,9 +18,7 @@ from ..interfaces import (
     IDepartmentFolder,
     IDossierFolder,
 )
-from ..services.roles import agency_acl
-from ..services.treecache import tree_changed
-from .site import grant_general_department
+from ..permissions import MANAGE_AGENCY, MANAGE_TREE, VIEW
 
 KINDS = (
     ('tong_cuc', _('General Department')),
@@ -46,11 +37,9 @@ CONTAINERS = (
 
 PHONE = colander.Regex(r'^[0-9 ().+\-]{6,30}$', _('Invalid phone number'))
 
-#: the Tổng cục's administrators alone change an agency's code or level:
-#: the public forms find agencies by code (granted on the root, see
-#: ``content.site.grant_general_department``)
-MANAGE_TREE = 'httttha.manage-tree'
-
+#: the Tổng cục's administrators alone change an agency's code or level
+#: (``MANAGE_TREE``, granted on the root): the public forms find agencies
+#: by code
 
 def _is_adding(request):
     return request.view_name == 'add_agency'
@@ -147,8 +136,7 @@ class AgencySchema(Schema):
 
 class AgencyPropertySheet(PropertySheet):
     schema = AgencySchema()
-    permissions = (('view', 'httttha.view'),
-                   ('change', 'httttha.manage-agency'))
+    permissions = (('view', VIEW), ('change', MANAGE_AGENCY))
 
 
 #: the stored details (not the URL name, nor the schema's CSRF token: an
@@ -280,8 +268,7 @@ class DepartmentSchema(Schema):
 
 class DepartmentPropertySheet(PropertySheet):
     schema = DepartmentSchema()
-    permissions = (('view', 'httttha.view'),
-                   ('change', 'httttha.manage-agency'))
+    permissions = (('view', VIEW), ('change', MANAGE_AGENCY))
 
 
 @content(
@@ -303,37 +290,3 @@ class Department(Persistent):
     @property
     def sdi_title(self):
         return self.title
-
-
-@subscribe_added(IAgency)
-def agency_added(event):
-    """Give a new (or moved) agency and its sub-agencies their role ACLs."""
-    if event.loading:
-        return
-    agency = event.object
-    for each in agency.walk():
-        set_acl(each, agency_acl(each), registry=event.registry)
-    if IRoot.providedBy(agency.__parent__):
-        grant_general_department(agency.__parent__, agency, event.registry)
-
-
-@subscribe_added(IAgency)
-@subscribe_removed(IAgency)
-def agency_added_or_removed(event):
-    """An agency added, removed, renamed or moved (a rename or a move is
-    a removal and an addition): the caches of the tree are stale."""
-    _tree_changed(event.parent)
-
-
-@subscribe_modified(IAgency)
-def agency_modified(event):
-    """An agency's details edited in its property sheet (title, code...):
-    the caches of the tree are stale."""
-    _tree_changed(event.object)
-
-
-def _tree_changed(resource):
-    root = find_root(resource)
-    # an agency outside a site (being built) has no site to tell yet
-    if IRoot.providedBy(root):
-        tree_changed(root)

@@ -12,7 +12,7 @@ import re
 import colander
 import deform.widget
 
-from .. import _
+from .. import _, vntime
 
 PROCEDURES = ('HTTT01', 'HTTT02', 'HTTT03')
 
@@ -84,8 +84,7 @@ DATE_FORMATS = ('%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d')
 def today():
     """Today in Vietnam: the machine's own date is the previous day from
     17:00 UTC on, and would refuse a date written today as "future"."""
-    from .dossier import local_time   # dossier.py imports this module
-    return local_time().date()
+    return vntime.today()
 
 
 class VNDate(colander.SchemaType):

@@ -6,11 +6,9 @@ by procedure, schema and workflow.  Attachments are substanced ``File``
 objects (ZODB blobs) inside the dossier, so the dossier folder's ACL,
 which denies the public, covers them too.
 """
-import datetime
 import hashlib
 import hmac
 
-import pytz
 
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
@@ -20,6 +18,8 @@ from zope.interface import alsoProvides, implementer
 
 from .. import _
 from ..interfaces import IAttachment, IDossier
+from ..text import clean_filename
+from ..vntime import VN, local_time, now  # noqa: F401 (used by importers)
 from .application import (
     FILE_SLOTS,
     PROCEDURE_TITLES,
@@ -27,19 +27,6 @@ from .application import (
 )
 
 CHANNELS = ('online', 'counter')
-
-#: dates shown to people are Vietnam's
-VN = pytz.timezone('Asia/Ho_Chi_Minh')
-
-
-def now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-def local_time(when=None):
-    """``when`` (UTC, default now) in Vietnam's time."""
-    return (when or now()).astimezone(VN)
-
 
 def id_hash(id_number, salt):
     """A keyed hash of an ID number: lookups by ID number use it, so the
@@ -110,7 +97,6 @@ class Dossier(Folder):
         """Store a file in the dossier under a unique, clean name.  The
         citizen's files carry ``is_attachment`` and their ``slot``; files
         the agency sends the citizen carry ``is_response``."""
-        from ..services.uploads import clean_filename
         attachment = registry.content.create(
             'File', stream=stream, mimetype=mimetype, title=filename)
         alsoProvides(attachment, IAttachment)

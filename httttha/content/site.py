@@ -13,13 +13,7 @@ from zope.interface import implementer
 
 from .. import _
 from ..interfaces import ICodeLists
-from ..services.roles import (
-    GENERAL_ADMIN_PERMISSIONS,
-    MANAGE_SITE,
-    role_principal,
-)
-from ..services.scratch import ensure_scratch
-from ..services.submission import ensure_salt
+from ..permissions import MANAGE_SITE
 
 DEFAULT_CONTACTS = {
     'support_address': '60 Trần Phú, Ba Đình, Hà Nội',
@@ -74,23 +68,11 @@ def root_added(event):
     codelists.__sdi_deletable__ = False
     root.add('danh-muc', codelists, registry=registry)
     root['catalogs'].add_catalog('httttha')
-    ensure_scratch(root)
-    ensure_salt(root)
     if registry.settings.get('httttha.demo'):
         # the development admin's password is printed by `make run`; in
         # production the initial admin must change theirs at first login
         for user in root['principals']['users'].values():
             user.must_change_password = False
-
-
-def grant_general_department(root, agency, registry):
-    """The Tổng cục's administrators run the site's settings, the code
-    lists and the agencies' codes and levels (granted on the root, so
-    inherited everywhere), but none of Substance D's generic views."""
-    principal = role_principal('agency_admin', agency.__oid__)
-    ace = (Allow, principal, GENERAL_ADMIN_PERMISSIONS)
-    acl = [a for a in get_acl(root, []) if a[1] != principal]
-    set_acl(root, acl + [ace], registry=registry)
 
 
 def includeme(config):

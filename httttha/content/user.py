@@ -19,7 +19,8 @@ from ..services.accounts import (
     login_validator,
     revoke_tickets,
 )
-from ..services.roles import EDIT_ACCOUNT, MANAGE_USERS, ROLES, user_acl
+from ..permissions import EDIT_ACCOUNT, MANAGE_USERS
+from ..services.roles import ROLES, user_acl
 from ..services.tree import all_agencies, all_departments
 
 # substanced offers only the locales it ships a catalog for; we ship 'vi'.

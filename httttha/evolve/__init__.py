@@ -69,8 +69,8 @@ def close_generic_views(root, registry):
     permissions (``sdi.*``): the ACLs of every agency, of every staff
     account and the root's grant to the Tổng cục are written anew."""
     from substanced.util import set_acl
-    from ..content.site import grant_general_department
-    from ..services.roles import agency_acl, user_acl
+    from ..services.roles import (agency_acl, grant_general_department,
+                                  user_acl)
     top = root_agency(root)
     if top is None:
         return

@@ -65,6 +65,7 @@ from collections import defaultdict
 import holidays
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
+from pyramid.events import subscriber
 from pyramid.renderers import render
 from pyramid_mailer.message import Message
 from substanced.event import subscribe_root_added
@@ -73,7 +74,8 @@ from substanced.util import find_catalog
 
 from .. import _
 from ..content.dossier import VN
-from .notifications import _send, _text
+from ..workflows.dossier import STATE_TITLES, DossierTransitioned, state_of
+from .notifications import as_text, send
 
 log = logging.getLogger(__name__)
 
@@ -317,6 +319,13 @@ def on_submit(dossier, calendar):
         dossier.due = getattr(dossier, 'due_fixed', None)
 
 
+@subscriber(DossierTransitioned)
+def clock_follows_transitions(event):
+    """Every state change moves the dossier's clocks (``act()`` tells it)."""
+    on_transition(event.dossier, event.state, event.when,
+                  get_calendar(event.request.root))
+
+
 def on_transition(dossier, to_state, when, calendar):
     """Move the clocks of ``dossier`` that has just entered ``to_state``
     at ``when`` (UTC datetime); see the module's docstring for the rules."""
@@ -387,7 +396,6 @@ def recompute(dossier, calendar):
 
 def _state(dossier):
     # imported here: the workflow module calls this one's hooks
-    from ..workflows.dossier import state_of
     return state_of(dossier)
 
 
@@ -485,7 +493,6 @@ def attention(root, today, calendar):
 
 
 def _row(request, dossier, mark):
-    from ..workflows.dossier import STATE_TITLES
     translate = request.localizer.translate
     state = _state(dossier)
     return {
@@ -546,10 +553,10 @@ def digest(root, request, today, max_rows=None, stats=None):
                 user.__name__
             message = Message(
                 subject=subject, recipients=[user.email],
-                body=_text(render('httttha:templates/mail/digest.txt',
+                body=as_text(render('httttha:templates/mail/digest.txt',
                                   values, request)),
-                html=_text(render('httttha:templates/mail/digest.pt',
+                html=as_text(render('httttha:templates/mail/digest.pt',
                                   values, request)))
-            _send(request, message)
+            send(request, message)
             messages.append(message)
     return messages

@@ -14,7 +14,7 @@ import re
 from substanced.util import find_catalog, get_oid
 
 from .. import _
-from ..catalog import applicant_words, fold
+from ..text import applicant_words, fold
 from ..content.application import clean_id_number
 from ..content.dossier import id_hash
 from ..workflows.dossier import state_of

@@ -38,18 +38,15 @@ def dossier_url(request, dossier):
     return public_url(request, request.root, 'ho-so', dossier.code)
 
 
-def _text(rendered):
-    # Chameleon's text renderer gives bytes
+def as_text(rendered):
+    """A rendered template as text (Chameleon's text renderer gives
+    bytes)."""
     return rendered.decode('utf-8') if isinstance(rendered, bytes) \
         else rendered
 
 
 def send(request, message):
     """Queue ``message`` (sent when the transaction commits)."""
-    _send(request, message)
-
-
-def _send(request, message):
     mailer = get_mailer(request)
     if mailer.queue_delivery is not None:
         mailer.send_to_queue(message)
@@ -73,10 +70,10 @@ def _mail_applicant(request, dossier, template, subject, attachments=(),
     path = 'httttha:templates/mail/%s.' % template
     message = Message(
         subject=request.localizer.translate(subject), recipients=[email],
-        body=_text(render(path + 'txt', values, request)),
-        html=_text(render(path + 'pt', values, request)),
+        body=as_text(render(path + 'txt', values, request)),
+        html=as_text(render(path + 'pt', values, request)),
         attachments=list(attachments))
-    _send(request, message)
+    send(request, message)
     return message
 
 

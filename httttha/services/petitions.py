@@ -16,6 +16,7 @@ from ..workflows.dossier import act, state_of
 from . import notifications
 from .processing import StepRefused, new_slip, store_files
 from .roles import DRAFT, ROLES
+from .scope import visible_agencies
 
 #: the four classifications of seed 001 Bước 1, each a code list
 CONDITIONS = (
@@ -56,13 +57,6 @@ NOTICES = {'reply': 'petition_reply', 'forward': 'forwarding_notice',
 NOT_ASSIGNED = _('Only the officer assigned to this petition may propose '
                  'the answer.')
 NOT_STAFF = _('Choose an officer of this agency who drafts answers.')
-
-
-def classification_words(dossier):
-    """``dimension:value`` words of the dossier's classification, for the
-    catalog and the statistics."""
-    found = dossier.classification or {}
-    return sorted('%s:%s' % item for item in found.items() if item[1])
 
 
 def classify(request, dossier, values, note=''):
@@ -191,7 +185,6 @@ def earlier_petitions(request, dossier, limit=20):
         same |= applicant.all(words) & applicant.any(phone_forms(phone))
     # only from the agencies whose dossiers the user may view (checked
     # once per agency: dossiers carry no ACL of their own)
-    from .workspace import visible_agencies
     visible, _scope = visible_agencies(request, dossier.agency, True)
     query = same & catalog['agency'].any(visible)
     results = query.execute().sort(catalog['submitted'], reverse=True,
@@ -200,7 +193,7 @@ def earlier_petitions(request, dossier, limit=20):
 
 
 def _name_words(dossier):
-    from ..catalog import fold
+    from ..text import fold
     return fold(dossier.applicant.get('full_name') or '').split()
 
 

@@ -15,27 +15,30 @@ The tree itself therefore scopes everything and no view filters by hand.
 from collections import OrderedDict
 
 from pyramid.security import Allow, Deny
-from substanced.util import get_oid
+from substanced.event import subscribe_added
+from substanced.interfaces import IRoot
+from substanced.util import get_acl, get_oid, set_acl
 
 from .. import _
-
-# permissions used by views
-VIEW = 'httttha.view'                  # open an agency in the back office
-WORK = 'httttha.work'                  # the workspace (Bàn làm việc)
-VIEW_DOSSIERS = 'httttha.view-dossiers'
-PROCESS = 'httttha.process'            # receive, check, answer dossiers
-DRAFT = 'httttha.draft'                # draft a reply for a leader
-ASSIGN = 'httttha.assign'
-APPROVE = 'httttha.approve'
-VIEW_STATS = 'httttha.view-stats'
-MANAGE_AGENCY = 'httttha.manage-agency'
-MANAGE_USERS = 'httttha.manage-users'
-EDIT_GUIDANCE = 'httttha.edit-guidance'
-MANAGE_REPORTS = 'httttha.manage-reports'
-MANAGE_CODELISTS = 'httttha.manage-codelists'
-MANAGE_SITE = 'httttha.manage-site'    # the site's settings (footer contacts)
-MANAGE_TREE = 'httttha.manage-tree'    # agencies' codes and levels
-EDIT_ACCOUNT = 'httttha.edit-account'  # an account's e-mail, zone, language
+from ..interfaces import IAgency
+from ..permissions import (  # noqa: F401 (importers find them here too)
+    APPROVE,
+    ASSIGN,
+    DRAFT,
+    EDIT_ACCOUNT,
+    EDIT_GUIDANCE,
+    MANAGE_AGENCY,
+    MANAGE_CODELISTS,
+    MANAGE_REPORTS,
+    MANAGE_SITE,
+    MANAGE_TREE,
+    MANAGE_USERS,
+    PROCESS,
+    VIEW,
+    VIEW_DOSSIERS,
+    VIEW_STATS,
+    WORK,
+)
 
 #: Substance D's generic views (contents, add Folder/File, rename,
 #: Security, Undo, Database, Catalogs, principals, password resets) check
@@ -126,3 +129,25 @@ def user_acl(user, agency):
         acl.append((Allow, role_principal('agency_admin', get_oid(each)),
                     USER_ADMIN_PERMISSIONS))
     return acl
+
+
+def grant_general_department(root, agency, registry):
+    """The Tổng cục's administrators run the site's settings, the code
+    lists and the agencies' codes and levels (granted on the root, so
+    inherited everywhere), but none of Substance D's generic views."""
+    principal = role_principal('agency_admin', get_oid(agency))
+    ace = (Allow, principal, GENERAL_ADMIN_PERMISSIONS)
+    acl = [a for a in get_acl(root, []) if a[1] != principal]
+    set_acl(root, acl + [ace], registry=registry)
+
+
+@subscribe_added(IAgency)
+def agency_added(event):
+    """Give a new (or moved) agency and its sub-agencies their role ACLs."""
+    if event.loading:
+        return
+    agency = event.object
+    for each in agency.walk():
+        set_acl(each, agency_acl(each), registry=event.registry)
+    if IRoot.providedBy(agency.__parent__):
+        grant_general_department(agency.__parent__, agency, event.registry)

@@ -15,6 +15,7 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
+from substanced.event import subscribe_root_added
 from ZODB.blob import Blob
 
 ATTR = '__httttha_scratch__'
@@ -161,3 +162,9 @@ class FileStore(PersistentMapping):
 
     def preview_url(self, uid):
         return None
+
+
+@subscribe_root_added()
+def _root_added(event):
+    """A new site gets it with the rest."""
+    ensure_scratch(event.object)

@@ -4,6 +4,7 @@ import secrets
 import threading
 
 from pyramid.settings import asbool
+from substanced.event import subscribe_root_added
 from substanced.util import get_oid
 from substanced.workflow import get_workflow
 
@@ -198,3 +199,9 @@ def attach(registry, dossier, draft, slot, info):
                                   slot=slot)
     attachment.blob = draft.files.blob(info['uid'])
     return attachment
+
+
+@subscribe_root_added()
+def _root_added(event):
+    """A new site gets it with the rest."""
+    ensure_salt(event.object)

@@ -3,8 +3,7 @@ pages' agency select, the outline of the tree), kept valid by a version
 stored in the database.
 
 The version is a random token on the root, replaced whenever an agency is
-added, edited, renamed, moved or removed (subscribers in
-``content.agency``; ``services.tree.load_tree`` for its in-place updates).
+added, edited, renamed, moved or removed (subscribers below; ``services.tree.load_tree`` for its in-place updates).
 A cache entry is used only while the token it was built under is still
 the one this request's connection sees, so every process, and every
 database served by one process (tests), drops its copy after a change
@@ -15,7 +14,16 @@ import threading
 import uuid
 
 from persistent import Persistent
-from substanced.event import subscribe_root_added
+from pyramid.traversal import find_root
+from substanced.event import (
+    subscribe_added,
+    subscribe_modified,
+    subscribe_removed,
+    subscribe_root_added,
+)
+from substanced.interfaces import IRoot
+
+from ..interfaces import IAgency
 
 ATTR = 'agency_tree_version'
 
@@ -88,3 +96,25 @@ def clear():
 def _root_added(event):
     """New sites get the version store with the rest."""
     ensure_tree_version(event.object)
+
+
+@subscribe_added(IAgency)
+@subscribe_removed(IAgency)
+def agency_added_or_removed(event):
+    """An agency added, removed, renamed or moved (a rename or a move is
+    a removal and an addition): the caches of the tree are stale."""
+    _tree_changed(event.parent)
+
+
+@subscribe_modified(IAgency)
+def agency_modified(event):
+    """An agency's details edited in its property sheet (title, code...):
+    the caches of the tree are stale."""
+    _tree_changed(event.object)
+
+
+def _tree_changed(resource):
+    root = find_root(resource)
+    # an agency outside a site (being built) has no site to tell yet
+    if IRoot.providedBy(root):
+        tree_changed(root)

@@ -5,13 +5,12 @@ the bytes must agree with the extension: the extension alone is what staff
 see and what decides which program opens the file, so a renamed file
 (an .exe or .html called .pdf) must not get through.
 """
-import re
-import unicodedata
 import zipfile
 
 import magic
 
 from .. import _
+from ..text import clean_filename, split_extension
 
 #: extension -> MIME types libmagic may report for a genuine file of that
 #: kind.  The first one is the canonical type, returned by check_upload and
@@ -51,16 +50,6 @@ OOXML_FOLDERS = {'docx': 'word/', 'xlsx': 'xl/'}
 ZIP_FALLBACK = ('application/zip', 'application/octet-stream')
 ZIP_SIGNATURE = b'PK\x03\x04'
 
-FALLBACK_STEM = 'tep-dinh-kem'
-MAX_NAME = 120
-
-# Reserved in Windows/macOS file names or breaking a quoted HTTP header
-# parameter (Content-Disposition: filename="...").
-_UNSAFE = set('/\\:*?"<>|')
-# Line and paragraph separators behave like newlines in headers and logs.
-_BREAKING = {'Zl', 'Zp'}
-
-
 class UploadRejected(ValueError):
     """An attachment was refused.
 
@@ -91,52 +80,6 @@ def human_size(n):
         return '%d B' % n
     text = ('%.1f' % value).rstrip('0').rstrip('.')
     return '%s %s' % (text.replace('.', ','), units[unit])
-
-
-def _safe_char(ch):
-    if ch in _UNSAFE:
-        return '_'
-    if ch in '\t ':
-        return ch            # collapsed with the other spaces below
-    category = unicodedata.category(ch)
-    # Cc: control characters, newlines included.  Cf: invisible format
-    # characters, among them the right-to-left override used to disguise
-    # "x\u202efdp.exe" as "xexe.pdf".  Cs: lone surrogates, not encodable.
-    if category in ('Cc', 'Cf', 'Cs') or category in _BREAKING:
-        return '_'
-    return ch
-
-
-def _split_extension(name):
-    """(stem, lower-case extension) - the extension is '' unless it looks
-    like one, so 'Quyết định số 5. Bản sao' keeps its words."""
-    stem, dot, ext = name.rpartition('.')
-    if dot and ext and len(ext) <= 10 and ext.isascii() and ext.isalnum():
-        return stem, ext.lower()
-    return name, ''
-
-
-def clean_filename(name):
-    """A file name that is safe to store, show and send back in a header.
-
-    Keeps Vietnamese letters; drops any directory part (browsers on Windows
-    send 'C:\\fakepath\\x.pdf'); replaces line breaks, control characters
-    and the characters / \\ : * ? " < > | with '_'; collapses whitespace;
-    caps the length at 120 characters without losing the extension, which
-    is lower-cased.  A name with nothing left becomes 'tep-dinh-kem'.
-    """
-    name = unicodedata.normalize('NFC', name or '')
-    name = re.split(r'[\\/]', name)[-1]
-    name = ''.join(_safe_char(ch) for ch in name)
-    name = re.sub(r'\s+', ' ', name)
-    # Windows drops trailing dots and spaces itself; strip them before
-    # looking for the extension so 'x.pdf.' still counts as a pdf.
-    name = name.rstrip(' .')
-    stem, ext = _split_extension(name)
-    stem = stem.strip(' .') or FALLBACK_STEM
-    suffix = '.' + ext if ext else ''
-    stem = stem[:MAX_NAME - len(suffix)].rstrip(' .') or FALLBACK_STEM
-    return stem + suffix
 
 
 def _is_ooxml(fp, ext):
@@ -170,7 +113,7 @@ def _content_matches(fp, ext, head, sniffed):
 
 
 def _extension_of(name):
-    return _split_extension(name)[1]
+    return split_extension(name)[1]
 
 
 def check_upload(filename, fp, size=None, max_file=DEFAULT_MAX_FILE):

@@ -7,21 +7,19 @@ costs about as much as a page of one Chi cục."""
 import datetime
 
 from hypatia.util import ResultSet
-from pyramid.security import effective_principals
 from pyramid.traversal import find_root
 from substanced.util import find_catalog, find_objectmap, get_oid
 
 from .. import _
-from ..catalog import fold
+from ..text import fold
 from ..content.application import PROCEDURES
 from ..content.dossier import id_hash
 from . import numbering
 from .lookup import parse_keywords, phone_forms
 from .petitions import CLASSIFICATIONS
-from .roles import VIEW_DOSSIERS
+from .scope import visible_agencies
 from .submission import ensure_salt
 from .tree import root_agency
-from .treecache import cached
 
 #: (name, title, states); the overdue queue is by deadline
 QUEUES = (
@@ -85,23 +83,6 @@ class Filters(object):
         except ValueError:
             self.errors.append(_('Write dates as dd/mm/yyyy.'))
             return None
-
-
-def visible_agencies(request, agency, subtree):
-    """The oids of the agencies in scope whose dossiers the user may open,
-    and how many agencies the scope has.  Dossiers carry no ACL of their
-    own, so the ``allowed`` check of each agency's dossier folder (the
-    objectmap's cached ACLs, as the system catalog's ``allowed`` index
-    does per object) stands for all of its dossiers: a check per agency
-    instead of one per dossier."""
-    def build():
-        return tuple((get_oid(a), get_oid(a['ho-so'])) for a in (
-            agency.walk() if subtree else [agency]))
-    scope = cached(request.root, ('scope', get_oid(agency), subtree), build)
-    folders = dict((folder, oid) for oid, folder in scope)
-    allowed = find_objectmap(agency).allowed(
-        list(folders), effective_principals(request), VIEW_DOSSIERS)
-    return [folders[oid] for oid in allowed], len(scope)
 
 
 def _stored(index, value):

@@ -32,6 +32,18 @@ def state_of(dossier):
     return getattr(dossier, STATE_ATTR, {}).get(TYPE)
 
 
+class DossierTransitioned(object):
+    """``dossier`` has just entered ``state`` at ``when`` (the time of its
+    timeline entry): what keeps time (the deadlines) listens to this
+    rather than being called from here."""
+
+    def __init__(self, dossier, state, when, request):
+        self.dossier = dossier
+        self.state = state
+        self.when = when
+        self.request = request
+
+
 def act(request, dossier, transition, who=None, reindex=True, **details):
     """Perform ``transition`` on ``dossier`` for ``request`` (its permission
     is checked: ``WorkflowError`` when refused or not possible from the
@@ -39,13 +51,12 @@ def act(request, dossier, transition, who=None, reindex=True, **details):
     ``details`` (note, message to the citizen, files, appointment,
     changes…), and reindex (a caller making several steps at once may
     leave that to itself with ``reindex=False``).  Returns the entry."""
-    from ..services import deadlines
     registry = request.registry
     workflow = get_workflow(request, TYPE, registry.content.typeof(dossier))
     workflow.transition(dossier, request, transition)
     entry_when = now()
-    deadlines.on_transition(dossier, state_of(dossier), entry_when,
-                            deadlines.get_calendar(request.root))
+    registry.notify(DossierTransitioned(dossier, state_of(dossier),
+                                        entry_when, request))
     if who is None:
         # the staff member: the name people read and the unique login
         user = request.user

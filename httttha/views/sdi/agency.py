@@ -10,7 +10,7 @@ from substanced.sdi import mgmt_view
 from substanced.util import find_catalog, get_oid
 
 from ... import _
-from ...catalog import fold
+from ...text import fold
 from ...content.agency import AgencySchema, DepartmentSchema
 from ...content.application import PROCEDURES
 from ...content.dossier import local_time
