@@ -11,9 +11,10 @@ import random
 from substanced.event import ObjectModified
 from substanced.util import get_oid
 
+from ..bench import data as benchdata
 from ..content.dossier import VN
 from ..workflows.dossier import act
-from . import benchdata, deadlines, petitions, processing
+from . import deadlines, petitions, processing
 from .accounts import add_user
 from .roles import ROLES
 from .submission import create_dossier
@@ -98,10 +99,9 @@ def regional_logins(root):
 def _password_hashed_once(registry):
     """Every demo account has the same password: hash it once, not once
     per account (bcrypt takes a quarter of a second)."""
-    from .benchdata import _OneHash
     user_class = type(registry.content.create('User'))
     real = user_class.__dict__.get('pwd_manager')
-    user_class.pwd_manager = _OneHash(user_class.pwd_manager)
+    user_class.pwd_manager = benchdata.OneHash(user_class.pwd_manager)
     try:
         yield
     finally:
@@ -114,7 +114,6 @@ def _password_hashed_once(registry):
 def create_regional_staff(root, registry):
     """Create the officer and the leader of one Chi cục of every Cục
     that do not exist yet; return how many were made."""
-    from .benchdata import person_name
     users = root['principals']['users']
     created = 0
     with _password_hashed_once(registry):
@@ -124,7 +123,8 @@ def create_regional_staff(root, registry):
             rng = random.Random(login)
             user = add_user(root, registry, login, DEMO_PASSWORD,
                             '%s@example.invalid' % login,
-                            full_name=person_name(rng, rng.choice('mf')))
+                            full_name=benchdata.person_name(
+                                rng, rng.choice('mf')))
             user.must_change_password = False  # demo logins are printed
             user.assign(agency, [role])
             created += 1
@@ -281,7 +281,7 @@ class _Context(object):
         self.staff = _Staff(root, request)
         self.declarations = _Declarations()
         self.calendar = deadlines.get_calendar(root)
-        self.pdf = benchdata._small_pdf()
+        self.pdf = benchdata.small_pdf()
 
     def make(self, key, agency, prefix, procedure, channel, steps):
         rng = random.Random(key)

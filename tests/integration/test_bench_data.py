@@ -11,7 +11,7 @@ from substanced.db import root_factory
 from substanced.util import find_catalog
 
 from httttha import main
-from httttha.services import benchdata
+from httttha.bench import data as benchdata
 from httttha.services.tree import all_agencies
 from httttha.workflows.dossier import petition_workflow, request_workflow
 

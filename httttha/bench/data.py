@@ -32,10 +32,10 @@ from substanced.util import get_oid
 
 from ..content.dossier import VN
 from ..workflows.dossier import act
-from . import deadlines
-from .accounts import add_user, remember_user
-from .submission import create_dossier
-from .tree import all_agencies, load_tree, read_rows, root_agency
+from ..services import deadlines
+from ..services.accounts import add_user, remember_user
+from ..services.submission import create_dossier
+from ..services.tree import all_agencies, load_tree, read_rows, root_agency
 
 ATTR = '__httttha_bench__'
 AGENCIES = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'data',
@@ -213,7 +213,7 @@ def province_code(agency):
 
 def place(agency):
     """Where the agency is: 'quận Ba Đình, thành phố Hà Nội'."""
-    from .processing import PREFIXES
+    from ..services.processing import PREFIXES
     title = agency.title
     for prefix in PREFIXES:
         if title.startswith(prefix):
@@ -257,7 +257,7 @@ def staff_login(prefix, agency):
     return '%s-%s' % (prefix, agency.code.lower())
 
 
-class _OneHash(object):
+class OneHash(object):
     """A password manager that hashes the bench password once: every
     bench user has the same password, and bcrypt costs a quarter of a
     second a user.  Checking is the real manager's."""
@@ -282,7 +282,7 @@ def ensure_staff(root, registry, agencies, rng, log=print):
     created = 0
     user_class = type(registry.content.create('User'))
     real = user_class.__dict__.get('pwd_manager')
-    user_class.pwd_manager = _OneHash(user_class.pwd_manager)
+    user_class.pwd_manager = OneHash(user_class.pwd_manager)
     try:
         for agency in agencies:
             for prefix, role in STAFF_ROLES:
@@ -378,7 +378,7 @@ class Generator(object):
             total += weight
             self.agency_cum.append(total)
         self.calendar = deadlines.get_calendar(root)
-        self.pdf = _small_pdf()
+        self.pdf = small_pdf()
 
     # the declared application -----------------------------------------
     def applicant(self, rng, province, where, when):
@@ -528,7 +528,7 @@ class Generator(object):
         self.staff.become(user)
         details = {}
         if transition == 'classify':
-            from .petitions import CLASSIFICATIONS
+            from ..services.petitions import CLASSIFICATIONS
             dossier.classification = {
                 name: rng.choice(values)[0]
                 for name, _t, values in CLASSIFICATIONS}
@@ -597,7 +597,7 @@ def _delay(rng, transition):
     return datetime.timedelta(days=days)
 
 
-def _small_pdf():
+def small_pdf():
     """A one-page PDF of a few hundred bytes."""
     from reportlab.pdfgen.canvas import Canvas
     out = io.BytesIO()

@@ -7,7 +7,7 @@ with the same waitress settings (the machine's baseline).
 The client is plain ``http.client`` (one keep-alive connection and one
 cookie jar per client thread): no dependency beyond the test extra's
 BeautifulSoup, used to read the forms.  The server is a separate process
-(``python -m httttha.services.benchrun serve …``) so that the client does
+(``python -m httttha.bench.run serve-process …``) so that the client does
 not share its GIL; its peak RSS is read from ``/proc/<pid>/status``.
 
 The database is read (sample codes, applicants, agencies) before the
@@ -187,7 +187,7 @@ def sample(settings, officer_agency=OFFICER_AGENCY, per_agency=20,
                 })
         staff = staff_users(root, home, _traverse(root, LEADER_AGENCY))
         from ..content.dossier import local_time
-        from .benchdata import bench_state
+        from .data import bench_state
         state = bench_state(root)
         years = Counter(d['year'] for d in dossiers if d['year'])
         words = Counter(fold(d['name']).split()[0] for d in dossiers
@@ -210,12 +210,12 @@ def staff_users(root, officer_agency, leader_agency):
     """The officer's and the leader's logins and password: the bench
     generator's staff (``hotro-<code>``, ``lanhdao-<code>``) when the
     database has them, else the demo users."""
-    from .demo import DEMO_PASSWORD
+    from ..services.demo import DEMO_PASSWORD
     users = root['principals']['users']
     officer = 'hotro-%s' % officer_agency.code.lower()
     leader = 'lanhdao-%s' % leader_agency.code.lower()
     if officer in users and leader in users:
-        from .benchdata import BENCH_PASSWORD
+        from .data import BENCH_PASSWORD
         return {'officer': officer, 'leader': leader,
                 'password': BENCH_PASSWORD}
     return {'officer': 'hotro.bd', 'leader': 'lanhdao.hn',
@@ -275,7 +275,7 @@ class Server(object):
         self.url = 'http://127.0.0.1:%d' % self.port
         self.log = tempfile.NamedTemporaryFile(
             prefix='httttha-bench-%s-' % kind, suffix='.log', delete=False)
-        command = [sys.executable, '-m', 'httttha.services.benchrun',
+        command = [sys.executable, '-m', 'httttha.bench.run',
                    'serve-process', kind, ini, str(self.port)]
         command += ['%s=%s' % item for item in (overrides or {}).items()]
         self.process = subprocess.Popen(
