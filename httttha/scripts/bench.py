@@ -4,7 +4,7 @@ staff and submission path (p50 / p95 / p99, requests per second) against
 a bare Pyramid "hello" baseline, write ``bench/results/<date>-<N>.json``
 and print a Markdown table.  The database is made beforehand by
 ``httttha-bench-data <ini> --dossiers N``.  The logic is in
-``httttha.bench.run``."""
+``httttha.bench`` (run, server, client, measure, report)."""
 import sys
 
 from ..bench.run import main
