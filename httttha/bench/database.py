@@ -134,7 +134,7 @@ def staff_users(root, officer_agency, leader_agency):
     officer = 'hotro-%s' % officer_agency.code.lower()
     leader = 'lanhdao-%s' % leader_agency.code.lower()
     if officer in users and leader in users:
-        from .data import BENCH_PASSWORD
+        from .staff import BENCH_PASSWORD
         return {'officer': officer, 'leader': leader,
                 'password': BENCH_PASSWORD}
     return {'officer': 'hotro.bd', 'leader': 'lanhdao.hn',

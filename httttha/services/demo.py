@@ -12,6 +12,8 @@ from substanced.event import ObjectModified
 from substanced.util import get_oid
 
 from ..bench import data as benchdata
+from ..bench.people import person_name, phone, place, province_code
+from ..bench.staff import OneHash, Staff
 from ..content.dossier import VN
 from ..workflows.dossier import act
 from . import deadlines, petitions, processing
@@ -101,7 +103,7 @@ def _password_hashed_once(registry):
     per account (bcrypt takes a quarter of a second)."""
     user_class = type(registry.content.create('User'))
     real = user_class.__dict__.get('pwd_manager')
-    user_class.pwd_manager = benchdata.OneHash(user_class.pwd_manager)
+    user_class.pwd_manager = OneHash(user_class.pwd_manager)
     try:
         yield
     finally:
@@ -123,8 +125,7 @@ def create_regional_staff(root, registry):
             rng = random.Random(login)
             user = add_user(root, registry, login, DEMO_PASSWORD,
                             '%s@example.invalid' % login,
-                            full_name=benchdata.person_name(
-                                rng, rng.choice('mf')))
+                            full_name=person_name(rng, rng.choice('mf')))
             user.must_change_password = False  # demo logins are printed
             user.assign(agency, [role])
             created += 1
@@ -220,7 +221,7 @@ class _Declarations(benchdata.Generator):
         pass
 
 
-class _Staff(benchdata.Staff):
+class _Staff(Staff):
     """The demo accounts acting through the real policies
     (``Staff.become``), found by login."""
 
@@ -287,8 +288,8 @@ class _Context(object):
         rng = random.Random(key)
         times = self.schedule(rng, steps, channel)
         data = self.declarations.declared(
-            rng, procedure, benchdata.province_code(agency),
-            benchdata.place(agency), agency.title, times[0])
+            rng, procedure, province_code(agency),
+            place(agency), agency.title, times[0])
         slot = 'other_1' if procedure == 'HTTT02' else 'judgment'
         number = data.get('judgment', {}).get('number', '1').split('/')[0]
         filename = 'ban-an-so-%s.pdf' % number if procedure != 'HTTT02' \
@@ -357,7 +358,7 @@ class _Context(object):
         name, _sep, arg = step.partition(':')
         if name == 'resubmit':
             old = dossier.applicant.get('phone', '')
-            new = benchdata.phone(random.Random(dossier.code))
+            new = phone(random.Random(dossier.code))
             dossier.declared['applicant'] = dict(dossier.applicant,
                                                  phone=new)
             return act(request, dossier, 'resubmit',
