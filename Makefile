@@ -60,5 +60,6 @@ clean:
 # N dossiers (reused when it holds them), then measured
 N ?= 100000
 bench: install catalogs
+	mkdir -p var/bench
 	$(BIN)/httttha-bench-data etc/bench.ini --dossiers $(N)
 	$(BIN)/python -m httttha.scripts.bench --ini etc/bench.ini --dossiers $(N)

@@ -6,7 +6,7 @@ import sys
 import transaction
 from pyramid.paster import bootstrap, setup_logging
 
-from ..services import benchdata
+from ..bench import data as benchdata
 from . import close
 
 

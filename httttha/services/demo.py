@@ -11,9 +11,12 @@ import random
 from substanced.event import ObjectModified
 from substanced.util import get_oid
 
+from ..bench import data as benchdata
+from ..bench.people import person_name, phone, place, province_code
+from ..bench.staff import OneHash, Staff
 from ..content.dossier import VN
 from ..workflows.dossier import act
-from . import benchdata, deadlines, petitions, processing
+from . import deadlines, petitions, processing
 from .accounts import add_user
 from .roles import ROLES
 from .submission import create_dossier
@@ -98,10 +101,9 @@ def regional_logins(root):
 def _password_hashed_once(registry):
     """Every demo account has the same password: hash it once, not once
     per account (bcrypt takes a quarter of a second)."""
-    from .benchdata import _OneHash
     user_class = type(registry.content.create('User'))
     real = user_class.__dict__.get('pwd_manager')
-    user_class.pwd_manager = _OneHash(user_class.pwd_manager)
+    user_class.pwd_manager = OneHash(user_class.pwd_manager)
     try:
         yield
     finally:
@@ -114,7 +116,6 @@ def _password_hashed_once(registry):
 def create_regional_staff(root, registry):
     """Create the officer and the leader of one Chi cục of every Cục
     that do not exist yet; return how many were made."""
-    from .benchdata import person_name
     users = root['principals']['users']
     created = 0
     with _password_hashed_once(registry):
@@ -220,7 +221,7 @@ class _Declarations(benchdata.Generator):
         pass
 
 
-class _Staff(benchdata.Staff):
+class _Staff(Staff):
     """The demo accounts acting through the real policies
     (``Staff.become``), found by login."""
 
@@ -281,14 +282,14 @@ class _Context(object):
         self.staff = _Staff(root, request)
         self.declarations = _Declarations()
         self.calendar = deadlines.get_calendar(root)
-        self.pdf = benchdata._small_pdf()
+        self.pdf = benchdata.small_pdf()
 
     def make(self, key, agency, prefix, procedure, channel, steps):
         rng = random.Random(key)
         times = self.schedule(rng, steps, channel)
         data = self.declarations.declared(
-            rng, procedure, benchdata.province_code(agency),
-            benchdata.place(agency), agency.title, times[0])
+            rng, procedure, province_code(agency),
+            place(agency), agency.title, times[0])
         slot = 'other_1' if procedure == 'HTTT02' else 'judgment'
         number = data.get('judgment', {}).get('number', '1').split('/')[0]
         filename = 'ban-an-so-%s.pdf' % number if procedure != 'HTTT02' \
@@ -357,7 +358,7 @@ class _Context(object):
         name, _sep, arg = step.partition(':')
         if name == 'resubmit':
             old = dossier.applicant.get('phone', '')
-            new = benchdata.phone(random.Random(dossier.code))
+            new = phone(random.Random(dossier.code))
             dossier.declared['applicant'] = dict(dossier.applicant,
                                                  phone=new)
             return act(request, dossier, 'resubmit',

@@ -11,7 +11,8 @@ from substanced.db import root_factory
 from substanced.util import find_catalog
 
 from httttha import main
-from httttha.services import benchdata
+from httttha.bench import data as benchdata
+from httttha.bench.staff import BENCH_PASSWORD
 from httttha.services.tree import all_agencies
 from httttha.workflows.dossier import petition_workflow, request_workflow
 
@@ -160,7 +161,7 @@ def test_staff_at_every_agency_and_attachments(opened):
             '-' + agency.code.lower()) for r in u.roles)
         assert roles == ['leader', 'officer', 'specialist'], agency.code
     officer = users['hotro-79']
-    assert officer.check_password(benchdata.BENCH_PASSWORD)
+    assert officer.check_password(BENCH_PASSWORD)
     _catalog, found = _dossiers(root)
     with_files = [d for d in found if d.attachments()]
     assert 0 < len(with_files) < DOSSIERS * 0.15

@@ -46,7 +46,7 @@ def bench_ini(tmp_path):
 
 
 def test_bench_runs_every_measurement(bench_ini, tmp_path, capsys):
-    from httttha.services.benchrun import MEASUREMENTS, main as bench
+    from httttha.bench.run import MEASUREMENTS, main as bench
     out = str(tmp_path / 'results')
     status = bench(['--ini', bench_ini, '--dossiers', '7',
                     '--seconds', '1.5', '--concurrency', '2',

@@ -31,7 +31,7 @@ from ZODB.POSException import POSKeyError
 
 from httttha import main
 from httttha.services import submission
-from httttha.services.benchrun import form_fields, multipart, pdf_of_size
+from httttha.bench.client import form_fields, multipart, pdf_of_size
 from httttha.services.numbering import is_valid
 from httttha.workflows.dossier import state_of
 

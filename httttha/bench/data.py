@@ -15,7 +15,8 @@ again (:func:`deadlines.recompute`) and the dossier is announced
 
 The work is done in batches, each its own transaction, and the count is
 kept on the root so that a run with the same size does nothing and a
-larger one adds the difference.
+larger one adds the difference.  Names, numbers and places come from
+:mod:`.people`, the staff and their tickets from :mod:`.staff`.
 """
 import bisect
 import contextlib
@@ -32,22 +33,18 @@ from substanced.util import get_oid
 
 from ..content.dossier import VN
 from ..workflows.dossier import act
-from . import deadlines
-from .accounts import add_user, remember_user
-from .submission import create_dossier
-from .tree import all_agencies, load_tree, read_rows, root_agency
+from ..services import deadlines
+from ..services.submission import create_dossier
+from ..services.tree import all_agencies, load_tree, read_rows, root_agency
+from .people import cccd, person_name, phone, place, province_code, random_date
+from .staff import Staff, ensure_staff
 
 ATTR = '__httttha_bench__'
 AGENCIES = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'data',
                         'agencies.csv')
-BENCH_PASSWORD = 'Bench@2026'
 DEFAULT_SEED = 2026
 #: the generator's ZODB cache (objects); about 1 GB at a million dossiers
 CACHE_OBJECTS = 400000
-
-#: staff made at every agency: (login prefix, role)
-STAFF_ROLES = (('hotro', 'officer'), ('chuyenvien', 'specialist'),
-               ('lanhdao', 'leader'))
 
 WALK_IN_SHARE = 0.20
 ATTACHMENT_SHARE = 0.05
@@ -118,42 +115,13 @@ def _paths(procedure):
 PATHS = {p: _paths(p) for p, _w in PROCEDURE_WEIGHTS}
 
 
-# -- people -------------------------------------------------------------------
+# -- what dossiers say --------------------------------------------------------
 
-FAMILY_NAMES = (
-    ('Nguyễn', 38), ('Trần', 11), ('Lê', 9.5), ('Phạm', 7), ('Hoàng', 5.1),
-    ('Huỳnh', 2.5), ('Phan', 4.5), ('Vũ', 3.9), ('Võ', 2.5), ('Đặng', 2.1),
-    ('Bùi', 2), ('Đỗ', 1.4), ('Hồ', 1.3), ('Ngô', 1.3), ('Dương', 1),
-    ('Lý', 0.5), ('Đinh', 0.6), ('Trương', 0.6), ('Mai', 0.4),
-    ('Trịnh', 0.4), ('Đào', 0.4), ('Lương', 0.3), ('Tạ', 0.2),
-)
-MIDDLE_NAMES = {
-    'm': ('Văn', 'Văn', 'Văn', 'Hữu', 'Đức', 'Minh', 'Quốc', 'Thanh',
-          'Công', 'Xuân', 'Ngọc', 'Anh', 'Gia', 'Hoàng', 'Trọng', 'Đình'),
-    'f': ('Thị', 'Thị', 'Thị', 'Thị', 'Ngọc', 'Thu', 'Thanh', 'Minh',
-          'Hồng', 'Kim', 'Mai', 'Phương', 'Bích', 'Thuỳ', 'Diệu'),
-}
-GIVEN_NAMES = {
-    'm': ('Anh', 'Bình', 'Cường', 'Dũng', 'Duy', 'Đạt', 'Hải', 'Hiếu',
-          'Hoàng', 'Hùng', 'Huy', 'Khánh', 'Khoa', 'Long', 'Lâm', 'Minh',
-          'Nam', 'Nghĩa', 'Phong', 'Phúc', 'Quân', 'Quang', 'Sơn', 'Tài',
-          'Thắng', 'Thành', 'Tiến', 'Toàn', 'Trung', 'Tuấn', 'Tùng', 'Việt',
-          'Vinh', 'Hưng', 'Đức', 'Thịnh', 'Kiên', 'Lộc'),
-    'f': ('Anh', 'Châu', 'Chi', 'Dung', 'Giang', 'Hà', 'Hạnh', 'Hằng',
-          'Hiền', 'Hoa', 'Huệ', 'Hương', 'Lan', 'Liên', 'Linh', 'Loan',
-          'Mai', 'My', 'Nga', 'Ngân', 'Ngọc', 'Nhung', 'Oanh', 'Phương',
-          'Quỳnh', 'Tâm', 'Thảo', 'Thủy', 'Trang', 'Trinh', 'Tuyết', 'Vân',
-          'Yến', 'Xuân', 'Hồng', 'Thu'),
-}
 STREETS = ('Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Trãi', 'Lý Thường Kiệt',
            'Hai Bà Trưng', 'Quang Trung', 'Nguyễn Huệ', 'Lê Duẩn',
            'Phan Chu Trinh', 'Điện Biên Phủ', 'Hùng Vương', 'Ngô Quyền',
            'Trần Phú', 'Nguyễn Du', 'Bà Triệu', 'Lê Thánh Tông',
            'Võ Thị Sáu', 'Cách Mạng Tháng Tám', 'Nguyễn Văn Cừ', 'Hoàng Diệu')
-PHONE_PREFIXES = ('090', '091', '093', '094', '096', '097', '098', '032',
-                  '033', '034', '035', '036', '037', '038', '039', '070',
-                  '076', '077', '078', '079', '081', '082', '083', '084',
-                  '085', '086', '088', '089')
 COURT_KINDS = ('DS-ST', 'DS-PT', 'HNGĐ-ST', 'KDTM-ST', 'HS-ST', 'QĐST-DS')
 DEBTS = ('trả %s đồng tiền vay', 'bồi thường thiệt hại %s đồng',
          'cấp dưỡng nuôi con %s đồng mỗi tháng', 'trả tiền hàng %s đồng',
@@ -167,61 +135,8 @@ PETITION_TEXTS = (
     'Kiến nghị về việc kê biên tài sản không đúng theo bản án số %s.',
 )
 
-_FAMILY = [name for name, _w in FAMILY_NAMES]
-_FAMILY_CUM = []
-_total = 0
-for _name, _w in FAMILY_NAMES:
-    _total += _w
-    _FAMILY_CUM.append(_total)
 
-
-def person_name(rng, sex):
-    family = _FAMILY[bisect.bisect(_FAMILY_CUM, rng.random() * _total)]
-    return '%s %s %s' % (family, rng.choice(MIDDLE_NAMES[sex]),
-                         rng.choice(GIVEN_NAMES[sex]))
-
-
-def phone(rng):
-    digits = rng.choice(PHONE_PREFIXES) + '%07d' % rng.randrange(10 ** 7)
-    return '%s %s %s' % (digits[:4], digits[4:7], digits[7:])
-
-
-def cccd(rng, province, sex, born):
-    """A 12-digit CCCD number: province of birth (3 digits), sex and
-    century, year of birth (2 digits), 6 random digits."""
-    century = 0 if born.year < 2000 else 2
-    return '%03d%d%02d%06d' % (int(province), century + (sex == 'f'),
-                               born.year % 100, rng.randrange(10 ** 6))
-
-
-def _random_date(rng, start, end):
-    return start + datetime.timedelta(
-        days=rng.randrange(max((end - start).days, 1)))
-
-
-# -- the agencies and their staff -------------------------------------------
-
-def province_code(agency):
-    """The two-digit code of the province an agency is in ('01' for the
-    Tổng cục)."""
-    if agency.kind == 'cuc':
-        return agency.code
-    if agency.kind == 'chi_cuc':
-        return agency.__parent__.code
-    return '01'
-
-
-def place(agency):
-    """Where the agency is: 'quận Ba Đình, thành phố Hà Nội'."""
-    from .processing import PREFIXES
-    title = agency.title
-    for prefix in PREFIXES:
-        if title.startswith(prefix):
-            title = title[len(prefix):]
-    if agency.kind == 'chi_cuc':
-        return '%s, %s' % (title, place(agency.__parent__))
-    return title if agency.kind == 'cuc' else 'thành phố Hà Nội'
-
+# -- how many cases each agency has ------------------------------------------
 
 def agency_weights(agencies, rng):
     """(agency, weight): each Cục weighs its number of Chi cục (a proxy
@@ -251,96 +166,6 @@ def agency_weights(agencies, rng):
     if top:
         result.append((top[0], total * TONG_CUC_SHARE))
     return result
-
-
-def staff_login(prefix, agency):
-    return '%s-%s' % (prefix, agency.code.lower())
-
-
-class _OneHash(object):
-    """A password manager that hashes the bench password once: every
-    bench user has the same password, and bcrypt costs a quarter of a
-    second a user.  Checking is the real manager's."""
-
-    def __init__(self, real):
-        self.real = real
-        self.cache = {}
-
-    def encode(self, password):
-        if password not in self.cache:
-            self.cache[password] = self.real.encode(password)
-        return self.cache[password]
-
-    def check(self, encoded, password):
-        return self.real.check(encoded, password)
-
-
-def ensure_staff(root, registry, agencies, rng, log=print):
-    """Create the staff users (``STAFF_ROLES``) of every agency that does
-    not have them yet; returns how many were created."""
-    users = root['principals']['users']
-    created = 0
-    user_class = type(registry.content.create('User'))
-    real = user_class.__dict__.get('pwd_manager')
-    user_class.pwd_manager = _OneHash(user_class.pwd_manager)
-    try:
-        for agency in agencies:
-            for prefix, role in STAFF_ROLES:
-                login = staff_login(prefix, agency)
-                if login in users:
-                    continue
-                sex = rng.choice('mf')
-                user = add_user(root, registry, login, BENCH_PASSWORD,
-                                '%s@bench.invalid' % login,
-                                full_name=person_name(rng, sex))
-                user.must_change_password = False
-                user.assign(agency, [role])
-                created += 1
-            if created and created % 600 == 0:
-                transaction.commit()
-    finally:
-        if real is None:
-            del user_class.pwd_manager
-        else:
-            user_class.pwd_manager = real
-    return created
-
-
-# -- acting as a staff member -------------------------------------------------
-
-class Staff(object):
-    """The staff of every agency, by role, and the auth ticket each one's
-    requests carry (renewed every batch: tickets time out)."""
-
-    def __init__(self, root, request, agencies):
-        self.request = request
-        users = root['principals']['users']
-        self.users = {}
-        for agency in agencies:
-            for prefix, role in STAFF_ROLES:
-                user = users[staff_login(prefix, agency)]
-                self.users[get_oid(agency), role] = user
-        self.cookies = {}
-
-    def renew(self):
-        self.cookies.clear()
-
-    def user(self, agency_oid, role):
-        return self.users[agency_oid, role]
-
-    def become(self, user):
-        """Make ``request`` the request of ``user``: the real policy
-        reads the ticket and the group finder gives the role
-        principals."""
-        request = self.request
-        oid = get_oid(user)
-        cookie = self.cookies.get(oid)
-        if cookie is None:
-            request.environ.pop('HTTP_COOKIE', None)
-            headers = remember_user(request, user)
-            cookie = self.cookies[oid] = headers[0][1].split(';')[0]
-        request.environ['HTTP_COOKIE'] = cookie
-        request.user = user     # substanced's reified request.user
 
 
 # -- dossiers -----------------------------------------------------------------
@@ -378,13 +203,13 @@ class Generator(object):
             total += weight
             self.agency_cum.append(total)
         self.calendar = deadlines.get_calendar(root)
-        self.pdf = _small_pdf()
+        self.pdf = small_pdf()
 
     # the declared application -----------------------------------------
     def applicant(self, rng, province, where, when):
         sex = rng.choice('mf')
         today = when.astimezone(VN).date()
-        born = _random_date(rng, datetime.date(1950, 1, 1),
+        born = random_date(rng, datetime.date(1950, 1, 1),
                             datetime.date(2002, 12, 31))
         name = person_name(rng, sex)
         organisation = rng.random() < 0.08
@@ -399,7 +224,7 @@ class Generator(object):
             'representative_position': 'Giám đốc' if organisation else '',
             'id_type': 'cccd',
             'id_number': cccd(rng, province, sex, born),
-            'id_date': _random_date(rng, datetime.date(2016, 1, 1), today),
+            'id_date': random_date(rng, datetime.date(2016, 1, 1), today),
             'id_place': 'Cục Cảnh sát QLHC về TTXH',
             'address': 'Số %d đường %s, %s' % (
                 rng.randrange(1, 400), rng.choice(STREETS), where),
@@ -413,7 +238,7 @@ class Generator(object):
     def declared(self, rng, procedure, province, where, title, when):
         applicant = self.applicant(rng, province, where, when)
         today = when.astimezone(VN).date()
-        judged = _random_date(rng, today - datetime.timedelta(days=900),
+        judged = random_date(rng, today - datetime.timedelta(days=900),
                               today - datetime.timedelta(days=20))
         number = '%d/%d/%s' % (rng.randrange(1, 900), judged.year,
                                rng.choice(COURT_KINDS))
@@ -528,7 +353,7 @@ class Generator(object):
         self.staff.become(user)
         details = {}
         if transition == 'classify':
-            from .petitions import CLASSIFICATIONS
+            from ..services.petitions import CLASSIFICATIONS
             dossier.classification = {
                 name: rng.choice(values)[0]
                 for name, _t, values in CLASSIFICATIONS}
@@ -597,7 +422,7 @@ def _delay(rng, transition):
     return datetime.timedelta(days=days)
 
 
-def _small_pdf():
+def small_pdf():
     """A one-page PDF of a few hundred bytes."""
     from reportlab.pdfgen.canvas import Canvas
     out = io.BytesIO()

@@ -1,0 +1,281 @@
+"""The benchmark runner (issue 7): serve the application under waitress in
+a process of its own (:mod:`.server`), load it from concurrent clients on
+loopback (:mod:`.client`, :mod:`.measure`), and report p50 / p95 / p99
+latency and requests per second for each public, staff and submission
+path, against a bare Pyramid "hello" view served with the same waitress
+settings (the machine's baseline; :mod:`.report`).
+
+The database is read (sample codes, applicants, agencies; :mod:`.database`)
+before the server starts, read-only; the submissions measured add
+dossiers to it.
+"""
+import argparse
+import json
+import os
+import sys
+import urllib.parse
+
+from .client import Client, login, pdf_of_size, submit
+from .database import (ADMIN_AGENCY, LEADER_AGENCY, OFFICER_AGENCY, db_size,
+                       file_uri, sample)
+from .measure import load, submissions, summarize
+from .report import machine, markdown
+from .server import SERVER_OVERRIDES, Server, read_ini
+
+#: every measurement, in the order run and reported: (key, title)
+MEASUREMENTS = (
+    ('hello', 'Baseline: bare Pyramid "hello"'),
+    ('home', 'Home page'),
+    ('agency_page', "An agency's public page"),
+    ('lookup_code', 'Lookup by code + agency'),
+    ('lookup_keywords', 'Lookup by name + phone'),
+    ('workspace_officer', 'Workspace, Chi cục officer (filters)'),
+    ('workspace_leader', 'Workspace, Cục leader, subtree (filters)'),
+    ('workspace_admin', 'Workspace, Tổng cục admin, all (filters)'),
+    ('stats_tree', 'Statistics, whole tree: Cục × procedure × state'),
+    ('stats_cuc', 'Statistics, one Cục by Chi cục'),
+    ('submissions', 'Submissions HTTT01 + 200 KB PDF (whole wizard)'),
+    ('application_pdf', 'Application PDF (/to-khai)'),
+)
+
+#: statistics views are a later issue: probed, measured only if present
+STATS_TREE = '/manage/{top}/@@thong-ke?nam={year}&theo=cuc,thu-tuc,trang-thai'
+STATS_CUC = '/manage/{cuc}/@@thong-ke?nam={year}&theo=chi-cuc'
+
+
+def probe(client, path):
+    """Whether the view at ``path`` exists (anything but a 404)."""
+    try:
+        return client.get(path).status not in (404,)
+    except Exception:
+        return False
+
+
+def run(options, log=print):
+    """Run every measurement; return the results (a dict for JSON)."""
+    ini = os.path.abspath(options.ini)
+    settings, server_settings = read_ini(ini)
+    data, _blobs = file_uri(settings.get('zodbconn.uri'))
+    db_dir = os.path.dirname(data) if data else None
+    overrides = dict(SERVER_OVERRIDES)
+    if db_dir:
+        overrides['mail.queue_path'] = os.path.join(db_dir, 'mail')
+    overrides.update(dict(s.split('=', 1) for s in options.set or ()))
+    seconds, concurrency = options.seconds, options.concurrency
+    from ..content.dossier import local_time
+    results = {
+        'date': local_time().isoformat(timespec='seconds'),
+        'dossiers': options.dossiers, 'ini': options.ini,
+        'machine': machine(),
+        'settings': {'seconds': seconds, 'concurrency': concurrency,
+                     'submit_seconds': options.submit_seconds,
+                     'submit_clients': options.submit_clients,
+                     'waitress': server_settings},
+        'measurements': [],
+    }
+    titles = dict(MEASUREMENTS)
+    found = {}
+
+    def record(name, latencies, errors, elapsed, messages, **extra):
+        result = summarize(name, titles[name], latencies, errors, elapsed,
+                           extra)
+        if messages:
+            result['error_samples'] = messages[:5]
+        found[name] = result
+        log('  %-18s %6d req %4d err  p50 %8s  p95 %8s  p99 %8s ms  %8.1f '
+            'req/s' % (name, result['requests'], errors, result['p50_ms'],
+                       result['p95_ms'], result['p99_ms'], result['rps']))
+
+    log('baseline: bare Pyramid hello under waitress %s' % server_settings)
+    with Server('hello', ini) as hello:
+        record('hello', *load(hello.url, ['/'], seconds, concurrency))
+        results['hello_peak_rss_bytes'] = hello.memory()['peak_rss_bytes']
+
+    log('sampling the database %s' % settings.get('zodbconn.uri'))
+    picked = sample(settings, options.officer_agency)
+    if not picked['dossiers']:
+        raise SystemExit('no dossier in the database: run the generator '
+                         'first (httttha-bench-data %s --dossiers N)'
+                         % options.ini)
+    if picked['generated'] and picked['generated'] != options.dossiers:
+        # the database holds more than asked for (it is reused): report
+        # what was measured
+        log('the database holds %d generated dossiers' % picked['generated'])
+        options.dossiers = results['dossiers'] = picked['generated']
+    results['db_size_before'] = db_size(settings)
+    year, keyword = picked['year'], options.keyword or picked['keyword']
+    results['sample'] = {'dossiers': len(picked['dossiers']), 'year': year,
+                         'keyword': keyword}
+    by_code = ['/tra-cuu?' + urllib.parse.urlencode(
+        {'ma': d['code'], 'don-vi': d['agency']}) for d in picked['dossiers']]
+    by_words = ['/tra-cuu?' + urllib.parse.urlencode(
+        {'tu-khoa': '%s %s' % (d['name'], d['phone']),
+         'don-vi': d['agency']})
+        for d in picked['dossiers'] if d['name'] and d['phone']]
+    filters = urllib.parse.urlencode({
+        'thu-tuc': 'HTTT01', 'tu-ngay': '01/01/%d' % year,
+        'den-ngay': '31/12/%d' % year, 'tu-khoa': keyword})
+
+    def staff(user, password):
+        return lambda client: login(client, user, password)
+    admin_password = options.admin_password or settings.get(
+        'substanced.initial_password', '')
+    users = dict(picked['staff'])
+    for key in ('officer', 'leader', 'password'):
+        if getattr(options, key):
+            users[key] = getattr(options, key)
+    results['sample']['staff'] = [users['officer'], users['leader'],
+                                  options.admin]
+    officer = staff(users['officer'], users['password'])
+    leader = staff(users['leader'], users['password'])
+    admin = staff(options.admin, admin_password)
+
+    log('application server: %s' % ini)
+    server = Server('serve', ini, overrides).wait()
+    try:
+        log('  server pid %d, %s, started: %s' % (
+            server.pid, server.url, server.memory()))
+        wanted = (set(options.only.split(',')) if getattr(
+            options, 'only', None) else set(titles))
+
+        def measure(name, paths, setup=None):
+            if name in wanted:
+                record(name, *load(server.url, paths, seconds, concurrency,
+                                   setup=setup))
+
+        measure('home', ['/'])
+        measure('agency_page', ['/' + options.officer_agency.strip('/')])
+        measure('lookup_code', by_code)
+        measure('lookup_keywords', by_words or by_code)
+        measure('workspace_officer', ['/manage/%s/@@ban-lam-viec?%s' % (
+            options.officer_agency.strip('/'), filters)], officer)
+        measure('workspace_leader', [
+            '/manage/%s/@@ban-lam-viec?%s&pham-vi=tat-ca' % (
+                LEADER_AGENCY, filters)], leader)
+        measure('workspace_admin', [
+            '/manage/%s/@@ban-lam-viec?%s&pham-vi=tat-ca' % (
+                ADMIN_AGENCY, filters)], admin)
+        stats = {'stats_tree': STATS_TREE.format(top=ADMIN_AGENCY, year=year),
+                 'stats_cuc': STATS_CUC.format(cuc=LEADER_AGENCY, year=year)}
+        probe_client = Client(server.url)
+        admin(probe_client)
+        for name, path in stats.items():
+            if name not in wanted:
+                continue
+            if probe(probe_client, path):
+                measure(name, [path], admin)
+            else:
+                log('  %-18s not built (404 at %s)' % (name, path))
+                found[name] = {'name': name, 'title': titles[name],
+                               'built': False, 'url': path}
+        probe_client.close()
+        tokens = []
+        submitter = {}
+        if wanted & {'submissions', 'application_pdf'}:
+            # one submission alone first; its browser session is the one
+            # allowed to print it (the PDF is measured on its token)
+            warm = Client(server.url)
+            tokens.append(submit(warm, picked['agency_code'], 10 ** 8,
+                                 pdf_of_size()))
+            submitter = dict(warm.cookies)
+            warm.close()
+        if 'submissions' in wanted:
+            latencies, errors, elapsed, messages, made = submissions(
+                server.url, picked['agency_code'], options.submit_seconds,
+                options.submit_clients)
+            tokens += made
+            record('submissions', latencies, errors, elapsed, messages,
+                   clients=options.submit_clients, upload_bytes=200 * 1024)
+        # after submission only the submitting session may print it
+        measure('application_pdf', ['/to-khai/%s' % t for t in tokens[:1]],
+                lambda client: client.cookies.update(submitter))
+        results['server'] = server.memory()
+    finally:
+        server.stop()
+        results['server_log'] = server.log.name
+        log('  server log: %s' % server.log.name)
+    results['db_size_after'] = db_size(settings)
+    base = found['hello']
+    for name, _title in MEASUREMENTS:
+        result = found.get(name)
+        if result is None:
+            continue
+        if result.get('built') and name != 'hello':
+            # every ratio is a slowdown factor against the baseline (for
+            # throughput: hello's requests per second / these)
+            result['ratio'] = {
+                key: (round(result[key] / base[key], 2)
+                      if result.get(key) and base.get(key) else None)
+                for key in ('p50_ms', 'p95_ms', 'p99_ms')}
+            result['ratio']['rps'] = (round(base['rps'] / result['rps'], 2)
+                                      if result.get('rps') else None)
+            result['ratio_p95'] = result['ratio']['p95_ms']
+        elif name == 'hello':
+            result['ratio'] = {k: 1.0 for k in ('p50_ms', 'p95_ms', 'p99_ms',
+                                                'rps')}
+            result['ratio_p95'] = 1.0
+        results['measurements'].append(result)
+    return results
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog='python -m httttha.scripts.bench',
+        description='Benchmark the application under waitress on loopback.')
+    p.add_argument('--ini', default='etc/bench.ini')
+    p.add_argument('--dossiers', type=int, default=None,
+                   help='N, the number of dossiers generated (for the '
+                        'report and the file name)')
+    p.add_argument('--seconds', type=float, default=15.0,
+                   help='duration of each read measurement')
+    p.add_argument('--concurrency', type=int, default=4,
+                   help='concurrent clients of each read measurement')
+    p.add_argument('--submit-seconds', type=float, default=60.0)
+    p.add_argument('--submit-clients', type=int, default=8)
+    p.add_argument('--out', default='bench/results')
+    p.add_argument('--officer', default=None,
+                   help="default: the generator's hotro-<code> of the "
+                        "officer's agency if present, else hotro.bd")
+    p.add_argument('--officer-agency', default=OFFICER_AGENCY)
+    p.add_argument('--leader', default=None,
+                   help="default: the generator's lanhdao-<code> of Cục Hà "
+                        "Nội if present, else lanhdao.hn")
+    p.add_argument('--admin', default='admin')
+    p.add_argument('--password', default=None,
+                   help="the officer's and the leader's password (default: "
+                        "the generator's, or the demo users')")
+    p.add_argument('--admin-password', default=None,
+                   help='default: substanced.initial_password of the ini')
+    p.add_argument('--keyword', default=None,
+                   help='workspace keyword (default: the commonest first '
+                        'word of the sampled names)')
+    p.add_argument('--set', action='append', metavar='KEY=VALUE',
+                   help='an application setting for the server')
+    p.add_argument('--only', default=None, metavar='NAME,NAME',
+                   help='measure only these (the baseline always runs): '
+                        + ', '.join(name for name, _t in MEASUREMENTS[1:]))
+    return p
+
+
+def main(argv=None):
+    options = parser().parse_args(argv)
+    results = run(options, log=lambda *a: print(*a, file=sys.stderr,
+                                                flush=True))
+    os.makedirs(options.out, exist_ok=True)
+    from ..content.dossier import local_time
+    name = '%s-%s.json' % (local_time().date().isoformat(),
+                           options.dossiers if options.dossiers is not None
+                           else 'x')
+    path = os.path.join(options.out, name)
+    with open(path, 'w') as f:
+        json.dump(results, f, indent=2, ensure_ascii=False, default=str)
+        f.write('\n')
+    table = markdown(results)
+    sys.stdout.write(table)
+    sys.stdout.write('\nWritten to %s\n' % path)
+    errors = sum(r.get('errors', 0) for r in results['measurements'])
+    return 1 if errors else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
