@@ -114,7 +114,7 @@ def store_files(request, dossier, uploads):
 
 def new_slip(dossier, kind):
     """Number a notice of ``dossier``'s agency for today."""
-    from . import slips
+    from ..printing import notices as slips
     agency = dossier.agency
     today = local_time().date()
     number = slips.next_number(agency, kind, today.year)
@@ -251,7 +251,7 @@ def notice_values(request, dossier, entry):
 
 def notice_pdf(request, dossier, entry):
     """The PDF of the notice recorded with ``entry``."""
-    from . import slips
+    from ..printing import notices as slips
     builder = getattr(slips, entry['slip']['kind'])
     return builder(notice_values(request, dossier, entry))
 

@@ -15,8 +15,8 @@ from ZODB.FileStorage import FileStorage
 from ZODB.POSException import ConflictError
 
 from httttha.content.agency import KINDS, Agency
-from httttha.services import slips
-from httttha.services.slips import (
+from httttha.printing import notices as slips
+from httttha.printing.notices import (
     NOTICE,
     RECEIPT,
     SLIP,

@@ -37,7 +37,7 @@ from ...content.application import (
 )
 from ...content.dossier import local_time
 from ...services import captcha
-from ...services.documents import application_pdf
+from ...printing.layout import application_pdf
 from ...services.notifications import lookup_url
 from ...services.scratch import ensure_scratch
 from ...services.submission import (

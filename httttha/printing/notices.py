@@ -69,7 +69,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from .documents import (
+from .layout import (
     CONTENT_WIDTH,
     FONT,
     _markup,
