@@ -7,7 +7,8 @@ import unicodedata
 
 from pypdf import PdfReader
 
-from httttha.printing.layout import application_pdf, register_fonts
+from httttha.printing.application import application_pdf
+from httttha.printing.layout import register_fonts
 
 NAME = 'Nguyễn Thị Hương'
 NOTICE = ('Hồ sơ yêu cầu thi hành án trực tuyến chưa phải là căn cứ để thụ lý '
