@@ -78,7 +78,7 @@ def province_code(agency):
 
 def place(agency):
     """Where the agency is: 'quận Ba Đình, thành phố Hà Nội'."""
-    from ..services.processing import PREFIXES
+    from ..printing.timeline import PREFIXES
     title = agency.title
     for prefix in PREFIXES:
         if title.startswith(prefix):

@@ -188,6 +188,16 @@ ACTIONS = {
     'decision_received': _('Enforcement decision issued'),
 }
 
+#: Loại hỗ trợ, the officer's support decision recorded in a timeline
+#: entry (the user manual "Hướng dẫn sử dụng phần mềm Hỗ trợ trực tuyến",
+#: "Hỗ trợ"), in the original software's order
+SUPPORT_TYPES = (
+    ('out_of_jurisdiction', _('Not within the jurisdiction of enforcement')),
+    ('valid', _('Complete and valid')),
+    ('no_right', _('The applicant has no right to request enforcement')),
+    ('supplement', _('The dossier must be supplemented or corrected')),
+)
+
 #: internal steps the citizen's page leaves out (drafts of an answer and
 #: their approval)
 HIDDEN_ACTIONS = frozenset(('propose', 'send_back', 'approve'))

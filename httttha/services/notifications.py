@@ -20,17 +20,8 @@ from repoze.sendmail.maildir import Maildir
 
 from .. import _
 from ..content.dossier import VN
-from .settings import public_url
-
-
-def lookup_url(request, dossier=None):
-    """The public lookup page, with the code and its agency filled in
-    when given (on ``httttha.public_url``: mail and printed slips never
-    carry the Host header a request came with)."""
-    query = {}
-    if dossier is not None:
-        query = {'ma': dossier.code, 'don-vi': dossier.agency.code}
-    return public_url(request, request.root, 'tra-cuu', query=query)
+from ..printing.timeline import notice_pdf
+from .settings import lookup_url, public_url
 
 
 def dossier_url(request, dossier):
@@ -165,7 +156,6 @@ def agency_response(request, dossier, entry):
     """A copy of the agency's answer ``entry`` (the dossier page is the
     source of truth): the message, the appointment, the notice as PDF."""
     from ..content.dossier import ACTIONS
-    from .processing import notice_pdf
     translate = request.localizer.translate
     attachments = []
     if entry.get('slip'):

@@ -10,18 +10,10 @@ any time and the citizen's page shows it.  Mail is a copy, sent only on
 commit.
 """
 from .. import _
-from ..content.application import PETITION_KINDS
 from ..content.dossier import local_time
+from ..printing.numbering import next_number, slip_number
 from ..workflows.dossier import act, state_of
 from . import notifications
-
-#: Loại hỗ trợ (seed 000, "Hỗ trợ"), in the original software's order
-SUPPORT_TYPES = (
-    ('out_of_jurisdiction', _('Not within the jurisdiction of enforcement')),
-    ('valid', _('Complete and valid')),
-    ('no_right', _('The applicant has no right to request enforcement')),
-    ('supplement', _('The dossier must be supplemented or corrected')),
-)
 
 #: (state, support type) -> transition
 DECISIONS = {
@@ -114,12 +106,11 @@ def store_files(request, dossier, uploads):
 
 def new_slip(dossier, kind):
     """Number a notice of ``dossier``'s agency for today."""
-    from . import slips
     agency = dossier.agency
     today = local_time().date()
-    number = slips.next_number(agency, kind, today.year)
+    number = next_number(agency, kind, today.year)
     return {'kind': kind, 'date': today,
-            'number': slips.slip_number(number, kind, agency.kind)}
+            'number': slip_number(number, kind, agency.kind)}
 
 
 def _finish(request, dossier, transition, uploads, mail, slip=None,
@@ -186,74 +177,6 @@ def return_result(request, dossier, message, uploads=(), mail=True):
         else 'return_confirmation'
     return _finish(request, dossier, transition, uploads, mail,
                    message=message)
-
-
-PREFIXES = ('Chi cục Thi hành án dân sự ', 'Cục Thi hành án dân sự ')
-UNITS = ('thành phố ', 'tỉnh ', 'quận ', 'huyện ', 'thị xã ')
-
-
-def place_name(agency):
-    """The place written in the date line: 'Ba Đình' for Chi cục Thi hành
-    án dân sự quận Ba Đình; Hà Nội for the Tổng cục."""
-    title = agency.title
-    for prefix in PREFIXES:
-        if title.startswith(prefix):
-            title = title[len(prefix):]
-            for unit in UNITS:
-                if title.startswith(unit):
-                    return title[len(unit):]
-            return title
-    return 'Hà Nội'
-
-
-def notice_values(request, dossier, entry):
-    """What a notice of ``entry`` prints: plain values for
-    ``services.slips``."""
-    translate = request.localizer.translate
-    agency = dossier.agency
-    parent = agency.parent_agency
-    support = dict(SUPPORT_TYPES).get(entry.get('support'))
-    slip = entry['slip']
-    values = {
-        'parent_title': parent.title if parent is not None else '',
-        'agency_title': agency.title,
-        'agency_address': agency.address, 'agency_phone': agency.phone,
-        'number': slip['number'], 'place': place_name(agency),
-        'date': slip['date'], 'code': dossier.code,
-        'lookup_url': notifications.lookup_url(request, dossier),
-        'procedure_title': translate(dossier.procedure_title),
-        'applicant': dict(dossier.applicant),
-        'officer': entry.get('who', ''),
-        'signer_title': 'Công chức hỗ trợ trực tuyến',
-        'appointment': entry.get('appointment'),
-        'message': entry.get('message') or '',
-        'reason': translate(support) if support else '',
-        'documents': [f.title for _slot, f in dossier.attachments()],
-        'checklist': [(i['label'], i['matched'], i['note'])
-                      for i in entry.get('checklist', ())],
-        'items': [i['label'] for i in entry.get('checklist', ())
-                  if not i['matched']],
-        'received': local_time(dossier.submitted),
-        'due': getattr(dossier, 'due', None),
-        # petitions: the answer the leader approved
-        'petition_kind': translate(dict(PETITION_KINDS).get(
-            dossier.declared.get('kind'), '')),
-        'forward_to': entry.get('forward_to', ''),
-        'forward_letter': entry.get('forward_letter', ''),
-        'earlier_code': entry.get('earlier_code', ''),
-    }
-    if entry.get('action') == 'answer':
-        # signed by the head of the agency, who approved it
-        values['signer_title'] = agency.head_title or 'Thủ trưởng cơ quan'
-        values['officer'] = agency.head_name or ''
-    return values
-
-
-def notice_pdf(request, dossier, entry):
-    """The PDF of the notice recorded with ``entry``."""
-    from . import slips
-    builder = getattr(slips, entry['slip']['kind'])
-    return builder(notice_values(request, dossier, entry))
 
 
 def notice_entries(dossier):

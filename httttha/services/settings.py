@@ -84,6 +84,16 @@ def public_url(request, resource, *elements, **kw):
         app_url=request.registry.settings['httttha.public_url'], **kw)
 
 
+def lookup_url(request, dossier=None):
+    """The public lookup page, with the code and its agency filled in
+    when given (on ``httttha.public_url``: mail and printed slips never
+    carry the Host header a request came with)."""
+    query = {}
+    if dossier is not None:
+        query = {'ma': dossier.code, 'don-vi': dossier.agency.code}
+    return public_url(request, request.root, 'tra-cuu', query=query)
+
+
 class MissingSetting(Exception):
     """A required environment variable is not set (or is unusable)."""
 

@@ -7,7 +7,8 @@ import unicodedata
 
 from pypdf import PdfReader
 
-from httttha.services.documents import application_pdf, register_fonts
+from httttha.printing.application import application_pdf
+from httttha.printing.layout import register_fonts
 
 NAME = 'Nguyễn Thị Hương'
 NOTICE = ('Hồ sơ yêu cầu thi hành án trực tuyến chưa phải là căn cứ để thụ lý '
@@ -200,7 +201,7 @@ def test_qr_code_draws_the_modules_of_reportlabs_encoder():
     reportlab's QrCodeWidget for the URL (level M), inside a quiet zone
     of four modules."""
     from reportlab.graphics.barcode.qr import QrCodeWidget
-    from httttha.services.documents import QR_BORDER, _qr_path
+    from httttha.printing.layout import QR_BORDER, _qr_path
     side, ops = _qr_path(URL)
     qr = QrCodeWidget(URL, barLevel='M').qr
     qr.make()

@@ -15,8 +15,8 @@ from ZODB.FileStorage import FileStorage
 from ZODB.POSException import ConflictError
 
 from httttha.content.agency import KINDS, Agency
-from httttha.services import slips
-from httttha.services.slips import (
+from httttha.printing import notices, numbering, slips
+from httttha.printing.numbering import (
     NOTICE,
     RECEIPT,
     SLIP,
@@ -102,7 +102,7 @@ APPOINTMENT = {'date': datetime.date(2026, 12, 8),
 
 
 def test_appointment_notice():
-    pdf = slips.appointment_notice(_values(
+    pdf = notices.appointment_notice(_values(
         appointment=APPOINTMENT,
         documents=['ban-an-so-12.pdf', 'cccd <mat truoc>.jpg'],
         message='Mang theo bản chính bản án ' + EVIL))
@@ -133,7 +133,7 @@ def test_appointment_notice():
 
 
 def test_appointment_notice_for_a_confirmation_request():
-    text = _text(slips.appointment_notice(_values(
+    text = _text(notices.appointment_notice(_values(
         procedure='HTTT03',
         procedure_title='Hỗ trợ trực tuyến yêu cầu xác nhận kết quả thi '
                         'hành án dân sự',
@@ -152,13 +152,13 @@ def test_appointment_notice_for_a_confirmation_request():
 
 def test_appointment_as_the_staff_form_gives_it():
     """Time as typed text, the online submission as ``received``."""
-    text = _text(slips.appointment_notice(_values(
+    text = _text(notices.appointment_notice(_values(
         submitted=None, received=datetime.datetime(2026, 12, 2, 10, 5),
         appointment={'date': datetime.date(2026, 12, 8), 'time': '8h30',
                      'place': 'Phòng 2', 'officer': '', 'contact': ''})))
     assert 'gửi ngày 02/12/2026' in text
     assert '1. Thời gian: 08 giờ 30 phút, Thứ Ba, ngày 08/12/2026' in text
-    text = _text(slips.appointment_notice(_values(appointment={
+    text = _text(notices.appointment_notice(_values(appointment={
         'date': datetime.date(2026, 12, 8), 'time': 'buổi sáng'})))
     assert '1. Thời gian: buổi sáng, Thứ Ba, ngày 08/12/2026' in text
 
@@ -170,7 +170,7 @@ def test_appointment_slip_falls_back_to_the_due_date():
 
 
 def test_supplement_notice():
-    pdf = slips.supplement_notice(_values(
+    pdf = notices.supplement_notice(_values(
         items=['Bổ sung bản án số 12/2026/DS-ST', 'Ghi rõ địa chỉ ' + EVIL],
         message='Ảnh chụp bản án bị mờ, đề nghị chụp lại.',
         deadline=datetime.date(2026, 12, 20)))
@@ -200,7 +200,7 @@ def test_supplement_notice():
 
 
 def test_refusal_notice():
-    pdf = slips.refusal_notice(_values(
+    pdf = notices.refusal_notice(_values(
         reason='Không thuộc thẩm quyền thi hành án',
         legal_basis='khoản 5 Điều 31 Luật Thi hành án dân sự',
         message='Bản án do Tòa án nhân dân tỉnh Phú Thọ xét xử ' + EVIL,
@@ -230,7 +230,7 @@ def test_refusal_notice():
 def test_refusal_notice_to_an_organisation_without_guidance():
     applicant = {'kind': 'organisation', 'full_name': 'Công ty TNHH An Phát',
                  'representative': 'Đỗ Minh Tâm'}
-    text = _text(slips.refusal_notice(_values(
+    text = _text(notices.refusal_notice(_values(
         applicant=applicant,
         reason='Người yêu cầu không có quyền yêu cầu thi hành án',
         recipients=['Như trên', 'Cục THADS TP Hà Nội (để b/c)',
@@ -378,13 +378,13 @@ def _petition(**changes):
 
 
 def test_paragraphs_split_on_blank_lines():
-    assert slips._paragraphs('Một\n\n \nHai\nba\r\n\r\nBốn\n') == [
+    assert notices._paragraphs('Một\n\n \nHai\nba\r\n\r\nBốn\n') == [
         'Một', 'Hai\nba', 'Bốn']
-    assert slips._paragraphs(None) == slips._paragraphs(' \n ') == []
+    assert notices._paragraphs(None) == notices._paragraphs(' \n ') == []
 
 
 def test_petition_reply():
-    pdf = slips.petition_reply(_petition(
+    pdf = notices.petition_reply(_petition(
         summary='Đề nghị đẩy nhanh việc thi hành Bản án số 12/2026/DS-ST',
         message='Ngày 20/11/2026, Chấp hành viên đã xác minh điều kiện thi '
                 'hành án ' + EVIL + '.\n\nCơ quan thi hành án sẽ tiếp tục '
@@ -427,7 +427,7 @@ def test_petition_reply():
 
 def test_petition_reply_without_appointment():
     applicant = {'kind': 'organisation', 'full_name': 'Công ty TNHH An Phát'}
-    text = _text(slips.petition_reply(_petition(
+    text = _text(notices.petition_reply(_petition(
         applicant=applicant, petition_kind=None,
         message='Nội dung phản ánh đã được xem xét.',
         appointment={'date': None, 'time': '', 'place': ''},
@@ -449,7 +449,7 @@ def test_petition_reply_without_appointment():
 
 
 def test_petition_appointment_given_as_text():
-    text = _text(slips.petition_reply(_petition(
+    text = _text(notices.petition_reply(_petition(
         message='Mời Ông/Bà đến làm việc.',
         appointment={'date': '2026-12-08', 'time': '14:00'})))
     assert '1. Thời gian: 14 giờ 00 phút, Thứ Ba, ngày 08/12/2026' in text
@@ -458,16 +458,16 @@ def test_petition_appointment_given_as_text():
             'Số 8 phố Đội Cấn') in text
     assert ('3. Cán bộ làm việc: ............; số điện thoại: 024 3823 '
             '4567') in text
-    text = _text(slips.petition_reply(_petition(
+    text = _text(notices.petition_reply(_petition(
         message='x', appointment={'date': '08/12/2026'})))
     assert '1. Thời gian: Thứ Ba, ngày 08/12/2026' in text
-    text = _text(slips.petition_reply(_petition(
+    text = _text(notices.petition_reply(_petition(
         message='x', appointment={'date': 'sáng thứ Ba tuần sau'})))
     assert '1. Thời gian: sáng thứ Ba tuần sau' in text
 
 
 def test_forwarding_notice():
-    pdf = slips.forwarding_notice(_petition(
+    pdf = notices.forwarding_notice(_petition(
         petition_kind='Phản ánh',
         forward_to='Ủy ban nhân dân phường ' + EVIL,
         forward_letter='35/CCTHADS-VP',
@@ -498,7 +498,7 @@ def test_forwarding_notice():
 
 
 def test_forwarding_notice_on_another_day_without_letter():
-    text = _text(slips.forwarding_notice(_petition(
+    text = _text(notices.forwarding_notice(_petition(
         forward_to='Tòa án nhân dân quận Ba Đình',
         forwarded=datetime.date(2026, 12, 4), signer_title='Chi cục trưởng')))
     assert ('Ngày 04/12/2026, Chi cục Thi hành án dân sự quận Ba Đình đã '
@@ -510,7 +510,7 @@ def test_forwarding_notice_on_another_day_without_letter():
 
 
 def test_archive_notice():
-    pdf = slips.archive_notice(_petition(
+    pdf = notices.archive_notice(_petition(
         earlier_code=EARLIER, earlier_date=datetime.date(2026, 10, 1),
         message='Đơn ngày 01/10/2026 đã được trả lời bằng Thông báo số '
                 '7/TB-CCTHADS ' + EVIL + '.'))
@@ -535,14 +535,14 @@ def test_archive_notice():
 
 
 def test_archive_notice_of_a_petition_sent_to_several_bodies():
-    text = _text(slips.archive_notice(_petition(
+    text = _text(notices.archive_notice(_petition(
         competent_body='Cục Thi hành án dân sự thành phố Hà Nội')))
     assert ('đơn của Ông/Bà được gửi đến nhiều cơ quan, trong đó có cơ quan '
             'có thẩm quyền giải quyết là Cục Thi hành án dân sự thành phố '
             'Hà Nội.') in text
     assert 'cùng nội dung' not in text
     # nothing known of the earlier petition: said so without a code
-    text = _text(slips.archive_notice(_petition()))
+    text = _text(notices.archive_notice(_petition()))
     assert 'có cùng nội dung với đơn đã gửi trước đây' in text
 
 
@@ -550,7 +550,7 @@ def test_long_petition_reply_runs_over_pages():
     words = 'việc thi hành án đã được tổ chức theo đúng quy định; '
     message = '\n\n'.join('Đoạn %d. %s' % (n, words * 12)
                           for n in range(1, 31))
-    pdf = slips.petition_reply(_petition(
+    pdf = notices.petition_reply(_petition(
         message=message, appointment={'date': datetime.date(2026, 12, 10),
                                       'place': 'Phòng 2'}))
     pages = _reader(pdf).pages
@@ -566,15 +566,15 @@ def test_long_petition_reply_runs_over_pages():
 
 
 BUILDERS = [
-    (slips.appointment_notice, {'appointment': APPOINTMENT}),
-    (slips.supplement_notice, {'message': 'Bổ sung bản án.'}),
-    (slips.refusal_notice, {'reason': 'Không thuộc thẩm quyền'}),
+    (notices.appointment_notice, {'appointment': APPOINTMENT}),
+    (notices.supplement_notice, {'message': 'Bổ sung bản án.'}),
+    (notices.refusal_notice, {'reason': 'Không thuộc thẩm quyền'}),
     (slips.appointment_slip, {'documents': ['Đơn']}),
     (slips.guidance_slip, {'items': ['Thiếu bản án']}),
     (slips.originals_receipt, {'checklist': [('Đơn', True, '')]}),
-    (slips.petition_reply, {'message': 'Trả lời đơn.'}),
-    (slips.forwarding_notice, {'forward_to': 'Tòa án nhân dân quận Ba Đình'}),
-    (slips.archive_notice, {'earlier_code': 'P3R-8T6-WN2'}),
+    (notices.petition_reply, {'message': 'Trả lời đơn.'}),
+    (notices.forwarding_notice, {'forward_to': 'Tòa án nhân dân quận Ba Đình'}),
+    (notices.archive_notice, {'earlier_code': 'P3R-8T6-WN2'}),
 ]
 IDS = [b.__name__ for b, _v in BUILDERS]
 
@@ -628,7 +628,7 @@ def test_minimal_values_render(builder, extra):
 
 
 def test_general_department_has_no_parent_line():
-    text = _text(slips.refusal_notice(_values(
+    text = _text(notices.refusal_notice(_values(
         parent_title='', agency_title='Tổng cục Thi hành án dân sự',
         number='5/TB-TCTHADS', place='Hà Nội', reason='Không thuộc thẩm '
         'quyền')))
@@ -649,7 +649,7 @@ def test_decomposed_input_is_drawn_precomposed():
 
 
 def test_embedded_fonts_and_metadata():
-    reader = _reader(slips.appointment_notice(_values(
+    reader = _reader(notices.appointment_notice(_values(
         appointment=APPOINTMENT)))
     assert reader.metadata.title == ('THÔNG BÁO Về việc tiếp nhận hồ sơ và '
                                      'hẹn ngày làm việc')
@@ -665,8 +665,8 @@ def test_embedded_fonts_and_metadata():
 
 def test_rendering_is_deterministic():
     values = _values(appointment=APPOINTMENT)
-    assert (slips.appointment_notice(values)
-            == slips.appointment_notice(values))
+    assert (notices.appointment_notice(values)
+            == notices.appointment_notice(values))
 
 
 # --- Numbering -------------------------------------------------------------
@@ -681,9 +681,9 @@ def test_slip_number_format():
     assert slip_number(3, SLIP, 'cuc') == '3/PH-CTHADS'
     assert slip_number(1, RECEIPT, 'tong_cuc') == '1/BN-TCTHADS'
     # every agency kind of the content type has a symbol
-    assert {k for k, _t in KINDS} == set(slips.AGENCY_SYMBOLS)
+    assert {k for k, _t in KINDS} == set(numbering.AGENCY_SYMBOLS)
     # every builder has a kind of number
-    assert set(slips.KIND_OF) == {b.__name__ for b, _v in BUILDERS}
+    assert set(numbering.KIND_OF) == {b.__name__ for b, _v in BUILDERS}
     with pytest.raises(ValueError):
         slip_number(1, 'QD', 'chi_cuc')
     with pytest.raises(ValueError):

@@ -31,8 +31,8 @@ from ...content.application import (
     application_sections,
 )
 from ...content.dossier import ACTIONS, HIDDEN_ACTIONS, VN, local_time
+from ...printing.timeline import notice_pdf
 from ...services import lookup as service
-from ...services.processing import notice_pdf
 from ...services.scratch import ensure_scratch
 from ...services.submission import get_draft, limits, new_draft
 from ...services.supplement import (

@@ -36,8 +36,8 @@ from ...content.application import (
     application_sections,
 )
 from ...content.dossier import local_time
+from ...printing.application import application_pdf
 from ...services import captcha
-from ...services.documents import application_pdf
 from ...services.notifications import lookup_url
 from ...services.scratch import ensure_scratch
 from ...services.submission import (

@@ -12,8 +12,9 @@ from substanced.workflow import WorkflowError
 
 from ... import _
 from ...content.application import ACCEPT, VNDate, application_sections
-from ...content.dossier import ACTIONS, local_time
+from ...content.dossier import ACTIONS, SUPPORT_TYPES, local_time
 from ...interfaces import IDossier
+from ...printing.timeline import notice_pdf
 from ...services import petitions, processing, roles
 from ...services.submission import limits
 from ...workflows.dossier import STATE_TITLES, state_of
@@ -88,9 +89,9 @@ def _decision_rules(node, value):
 class DecisionSchema(Schema):
     support = colander.SchemaNode(
         colander.String(), title=_('Type of support'),
-        validator=colander.OneOf([k for k, _t in processing.SUPPORT_TYPES]),
+        validator=colander.OneOf([k for k, _t in SUPPORT_TYPES]),
         widget=deform.widget.RadioChoiceWidget(
-            values=processing.SUPPORT_TYPES))
+            values=SUPPORT_TYPES))
     message = _text(_('Opinion'), required=False, area=True,
                     description=_('Shown to the applicant: the guidance, the '
                                   'reason, or what to bring.'))
@@ -182,7 +183,7 @@ class DecisionView(StepView):
                  'message': appstruct['message'],
                  'appointment': self._appointment(appstruct),
                  'who': getattr(self.request.user, 'full_name', '')}
-        return _pdf(processing.notice_pdf(self.request, dossier, entry),
+        return _pdf(notice_pdf(self.request, dossier, entry),
                     'phieu-du-thao-%s.pdf' % dossier.code)
 
     def send_success(self, appstruct, mail=False):
@@ -371,7 +372,7 @@ def notice(context, request):
         raise HTTPNotFound()
     if not entry.get('slip'):
         raise HTTPNotFound()
-    return _pdf(processing.notice_pdf(request, context, entry),
+    return _pdf(notice_pdf(request, context, entry),
                 'phieu-%s-%s.pdf' % (context.code, request.subpath[0]))
 
 
