@@ -41,7 +41,7 @@ TIMEZONE = 'Asia/Ho_Chi_Minh'
 @implementer(IStaffUser)
 class StaffUser(User):
     """A staff account.  Every way of setting its password goes through the
-    policy of seed 001 Điều 8, and a new account must change it at first
+    policy of Quyết định 11/QĐ-TCTHADS Điều 8, and a new account must change it at first
     login."""
     full_name = ''
     job_title = ''

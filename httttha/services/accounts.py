@@ -1,4 +1,4 @@
-"""Staff accounts: password policy (seed 001, Điều 8), lockout after repeated
+"""Staff accounts: password policy (Quyết định 11/QĐ-TCTHADS Điều 8), lockout after repeated
 failures, throttling per client address, revocable auth tickets, the
 session cookie's JSON serializer, and the group finder that turns roles
 into principals."""

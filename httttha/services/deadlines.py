@@ -23,14 +23,14 @@ The dossier's deadlines
 -----------------------
 * Total (``dossier.due``, a ``datetime.date``): HTTT01 and HTTT03 are
   settled within **5 working days** from complete receipt (SPEC "The three
-  procedures"; seed 003 Phần II 1 and 3: "Thời hạn giải quyết: 05 ngày làm
+  procedures"; Quy trình hỗ trợ trực tuyến 2019, Phần II 1 and 3: "Thời hạn giải quyết: 05 ngày làm
   việc, kể từ ngày nhận đủ hồ sơ theo quy định"), counted from the local
   (Vietnam) date of the online submission.  HTTT02 has no fixed total: it
   "depends on the case", so ``due`` stays None until a leader sets it
   (:func:`set_due`).
 * Step (``dossier.step_due``): every internal step takes at most **1
-  working day** (seed 001, the step tables of "QUY TRÌNH Hỗ trợ trực tuyến
-  Thi hành án dân sự": "Trong vòng 01 ngày làm việc"; seed 003: "Trong
+  working day** (Quyết định 11/QĐ-TCTHADS, the step tables of "QUY TRÌNH Hỗ trợ trực tuyến
+  Thi hành án dân sự": "Trong vòng 01 ngày làm việc"; the 2019 procedure: "Trong
   ngày làm việc").  Each state in which the dossier waits for staff gets a
   new step deadline 1 working day after the day it was entered.  In
   ``accepted`` the dossier waits for the citizen to bring the original

@@ -1,4 +1,5 @@
-"""Petitions (HTTT02, B8; seed 001 thủ tục 2, Bước 1-5; seed 003 II.2):
+"""Petitions (HTTT02, B8; Quyết định 11/QĐ-TCTHADS thủ tục 2,
+Bước 1-5; Quy trình hỗ trợ trực tuyến 2019 II.2):
 classification, assignment, versioned proposals, approval and the answer.
 
 Who does what is the workflow's permissions (classify and answer:
@@ -18,7 +19,7 @@ from .processing import StepRefused, new_slip, store_files
 from .roles import DRAFT, ROLES
 from .scope import visible_agencies
 
-#: the four classifications of seed 001 Bước 1, each a code list
+#: the four classifications of Quyết định 11/QĐ-TCTHADS Bước 1, each a code list
 CONDITIONS = (
     ('eligible', _('Eligible for handling')),
     ('unclear', _('Not eligible: unclear content or petitioner')),

@@ -1,5 +1,5 @@
-"""The officer's steps on HTTT01 and HTTT03 dossiers (B4-B7, seed 001
-steps 1-5, seed 000 "PHÂN HỆ CHỨC NĂNG DÀNH CHO CÔNG CHỨC"): the support
+"""The officer's steps on HTTT01 and HTTT03 dossiers (B4-B7,
+Quyết định 11/QĐ-TCTHADS steps 1-5, the user manual's "PHÂN HỆ CHỨC NĂNG DÀNH CHO CÔNG CHỨC"): the support
 decision, the original papers, the handover and the result.
 
 Each step is one ``act()`` (permission checked, timeline written,

@@ -99,7 +99,7 @@ request_workflow = _workflow('request', (
     ('return_confirmation', 'originals_received', 'completed', PROCESS),
 ))
 
-#: HTTT02 (seed 001, thủ tục 2, Bước 1-5): the online-support officer
+#: HTTT02 (Quyết định 11/QĐ-TCTHADS, thủ tục 2, Bước 1-5): the online-support officer
 #: classifies, a leader assigns, the assigned officer proposes, the leader
 #: approves or sends back, the online-support officer answers
 petition_workflow = _workflow('petition', (

@@ -121,7 +121,7 @@ def test_appointment_notice():
             'Bản gốc đơn yêu cầu thi hành án',
             '(1) ban-an-so-12.pdf; (2) cccd <mat truoc>.jpg',
             'Mang theo bản chính bản án ' + EVIL,
-            # seed 003, 4.a
+            # Quy trình hỗ trợ trực tuyến 2019, 4.a
             'Hồ sơ yêu cầu thi hành án trực tuyến chưa phải là căn cứ để '
             'thụ lý thi hành án',
             'Nơi nhận: - Như trên; - Lưu: VT, hồ sơ.',
@@ -406,7 +406,7 @@ def test_petition_reply():
             'trả lời Ông/Bà như sau:',
             'Chấp hành viên đã xác minh điều kiện thi hành án ' + EVIL + '.',
             'Cơ quan thi hành án sẽ tiếp tục tổ chức thi hành',
-            # seed 001, Bước 5: the petitioner is given an appointment
+            # Quyết định 11/QĐ-TCTHADS, Bước 5: the petitioner is given an appointment
             'đến làm việc trực tiếp theo lịch hẹn sau:',
             '1. Thời gian: 09 giờ 00 phút, Thứ Năm, ngày 10/12/2026',
             '2. Địa điểm: Phòng tiếp công dân, Số 8 phố Đội Cấn',

@@ -1,4 +1,4 @@
-"""Tra cứu hồ sơ and the citizen's dossier page (A3, seed 000 "Tra cứu
+"""Tra cứu hồ sơ and the citizen's dossier page (A3, the user manual's "Tra cứu
 thông tin hỗ trợ trực tuyến", "Theo dõi trạng thái hồ sơ, chỉnh sửa bổ
 sung"):
 

@@ -1,4 +1,4 @@
-"""The submission wizard (A2, seed 000 "ĐKHT trực tuyến", Bước 1-8):
+"""The submission wizard (A2, the user manual's "ĐKHT trực tuyến", Bước 1-8):
 
 1-3 ``/ho-tro-truc-tuyen``      choose the agency and the procedure
 4-6 ``/ke-khai``                the application, attachments, CAPTCHA,
@@ -62,7 +62,7 @@ from .forms import (
 NOTICE = _('An online application is not yet the legal basis for '
            'enforcement: you must still file the application in person or '
            'by post, with the judgment, decision and other documents, at '
-           'the agency (seed 003, 4.a).')
+           'the agency (Quy trình hỗ trợ trực tuyến 2019, 4.a).')
 
 
 def _procedure(request):
