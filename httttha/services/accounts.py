@@ -145,8 +145,9 @@ def _shadow(root, login, create):
     key = hashlib.sha256(login.encode('utf-8')).hexdigest()
     shadow = shadows.get(key)
     if shadow is None and create:
-        shadow = shadows[key] = Shadow()
+        # sweep first: a new shadow has no failure yet and would look idle
         _sweep_shadows(shadows)
+        shadow = shadows[key] = Shadow()
     return shadow
 
 
