@@ -1,4 +1,6 @@
 """Staff user: substanced's User bound to an agency, with roles held there."""
+import secrets
+
 import colander
 import deform.widget
 import substanced.principal
@@ -9,25 +11,82 @@ from substanced.objectmap import find_objectmap
 from substanced.principal import User
 from substanced.property import PropertySheet
 from substanced.schema import Schema
-from substanced.util import find_catalog, get_oid, set_acl
+from substanced.util import find_catalog, find_service, get_oid, set_acl
 from zope.interface import implementer
 
 from .. import _
-from ..interfaces import IStaffUser
-from ..services.accounts import (
-    check_password_policy,
-    login_validator,
-    revoke_tickets,
-)
-from ..permissions import EDIT_ACCOUNT, MANAGE_USERS
-from ..services.roles import ROLES, user_acl
-from ..services.tree import all_agencies, all_departments
+from ..interfaces import IAgency, IStaffUser
+from ..permissions import EDIT_ACCOUNT, MANAGE_USERS, ROLES, user_acl
 
 # substanced offers only the locales it ships a catalog for; we ship 'vi'.
 if 'vi' not in substanced.principal._LOCALES:
     substanced.principal._LOCALES.append('vi')
 
 TIMEZONE = 'Asia/Ho_Chi_Minh'
+
+
+# -- the rules of an account (Quyết định 11/QĐ-TCTHADS Điều 8) ----------
+
+MIN_LENGTH = 8
+
+
+class WeakPassword(ValueError):
+    """The password does not follow the policy."""
+
+
+def password_problem(password):
+    """A translatable message saying what the password lacks, or None."""
+    if len(password or '') < MIN_LENGTH:
+        return _('password-too-short',
+                 default='The password must have at least ${n} characters.',
+                 mapping={'n': MIN_LENGTH})
+    if not any(c.isupper() for c in password):
+        return _('The password must contain an upper-case letter.')
+    if not any(c.islower() for c in password):
+        return _('The password must contain a lower-case letter.')
+    if all(c.isalnum() for c in password):
+        return _('The password must contain a special character '
+                 '(for example ! @ # $ %).')
+    if len(password) > 100:
+        return _('The password may have at most 100 characters.')
+    return None
+
+
+def check_password_policy(password):
+    """Raise :class:`WeakPassword` if ``password`` breaks the policy."""
+    problem = password_problem(password)
+    if problem is not None:
+        raise WeakPassword(problem)
+
+
+def password_validator(node, value):
+    """Colander validator enforcing the password policy."""
+    problem = password_problem(value)
+    if problem is not None:
+        raise colander.Invalid(node, problem)
+
+
+#: the login rule: every login is made and changed under it
+LOGIN_RULE = colander.Regex(
+    r'^[a-z0-9._-]{3,50}$', _('3-50 lower-case letters, digits, dots, '
+                              'hyphens or underscores.'))
+
+
+def login_validator(context, current=None):
+    """A validator of a new login: the rule, and not taken by a user or
+    a group (``current``, the login being changed, may stay)."""
+    users = find_service(context, 'principals', 'users')
+    groups = find_service(context, 'principals', 'groups')
+
+    def unused(node, value):
+        if value != current and (value in users or value in groups):
+            raise colander.Invalid(node, _('This login is already taken.'))
+    return colander.All(LOGIN_RULE, unused)
+
+
+def revoke_tickets(user):
+    """Invalidate every auth ticket ``user`` holds (all browsers)."""
+    user.ticket_generation = secrets.token_hex(8)
 
 
 @content(
@@ -112,9 +171,14 @@ class StaffUser(User):
             catalog.reindex_resource(self)
 
 
+def _all_agencies(root):
+    top = next((v for v in root.values() if IAgency.providedBy(v)), None)
+    return list(top.walk()) if top is not None else []
+
+
 def managed_agencies(request):
     """The agencies whose users the requesting user may manage."""
-    return [a for a in all_agencies(request.root)
+    return [a for a in _all_agencies(request.root)
             if has_permission(MANAGE_USERS, a, request)]
 
 
@@ -143,7 +207,8 @@ def department_widget(node, kw):
     request = kw['request']
     values = [('', _('- none -'))]
     for agency in managed_agencies(request):
-        for dept in all_departments(agency):
+        for dept in sorted(agency['phong-ban'].values(),
+                           key=lambda d: d.title):
             values.append((str(get_oid(dept)), '%s - %s' % (
                 agency.short_name or agency.title, dept.title)))
     return deform.widget.SelectWidget(values=values)

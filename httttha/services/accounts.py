@@ -1,5 +1,6 @@
-"""Staff accounts: password policy (Quyết định 11/QĐ-TCTHADS Điều 8), lockout after repeated
-failures, throttling per client address, revocable auth tickets, the
+"""Staff accounts: logins with lockout after repeated failures (the
+password and login rules themselves are the user's, in content.user),
+throttling per client address, revocable auth tickets, the
 session cookie's JSON serializer, and the group finder that turns roles
 into principals."""
 import datetime
@@ -9,7 +10,6 @@ import logging
 import secrets
 import threading
 
-import colander
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.authentication import (
@@ -22,68 +22,20 @@ from substanced.principal import DefaultUserLocator, User
 from substanced.objectmap import find_objectmap
 from substanced.util import find_service
 
-from .. import _
+from ..content.user import (  # noqa: F401 (the account rules' names)
+    LOGIN_RULE,
+    MIN_LENGTH,
+    WeakPassword,
+    check_password_policy,
+    login_validator,
+    password_problem,
+    password_validator,
+    revoke_tickets,
+)
 from .roles import ROLES, role_principal
 from .scratch import ensure_scratch, hit, sweep
 
 log = logging.getLogger('httttha.security')
-
-MIN_LENGTH = 8
-
-
-class WeakPassword(ValueError):
-    """The password does not follow the policy."""
-
-
-def password_problem(password):
-    """A translatable message saying what the password lacks, or None."""
-    if len(password or '') < MIN_LENGTH:
-        return _('password-too-short',
-                 default='The password must have at least ${n} characters.',
-                 mapping={'n': MIN_LENGTH})
-    if not any(c.isupper() for c in password):
-        return _('The password must contain an upper-case letter.')
-    if not any(c.islower() for c in password):
-        return _('The password must contain a lower-case letter.')
-    if all(c.isalnum() for c in password):
-        return _('The password must contain a special character '
-                 '(for example ! @ # $ %).')
-    if len(password) > 100:
-        return _('The password may have at most 100 characters.')
-    return None
-
-
-def check_password_policy(password):
-    """Raise :class:`WeakPassword` if ``password`` breaks the policy."""
-    problem = password_problem(password)
-    if problem is not None:
-        raise WeakPassword(problem)
-
-
-def password_validator(node, value):
-    """Colander validator enforcing the password policy."""
-    problem = password_problem(value)
-    if problem is not None:
-        raise colander.Invalid(node, problem)
-
-
-#: the login rule: every login is made and changed under it
-LOGIN_RULE = colander.Regex(
-    r'^[a-z0-9._-]{3,50}$', _('3-50 lower-case letters, digits, dots, '
-                              'hyphens or underscores.'))
-
-
-def login_validator(context, current=None):
-    """A validator of a new login: the rule, and not taken by a user or
-    a group (``current``, the login being changed, may stay)."""
-    users = find_service(context, 'principals', 'users')
-    groups = find_service(context, 'principals', 'groups')
-
-    def unused(node, value):
-        if value != current and (value in users or value in groups):
-            raise colander.Invalid(node, _('This login is already taken.'))
-    return colander.All(LOGIN_RULE, unused)
-
 
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
@@ -256,11 +208,6 @@ def ticket_token(user):
     the user logs out or the password changes, which revokes every
     ticket issued before."""
     return 'g' + (getattr(user, 'ticket_generation', None) or '0')
-
-
-def revoke_tickets(user):
-    """Invalidate every auth ticket ``user`` holds (all browsers)."""
-    user.ticket_generation = secrets.token_hex(8)
 
 
 def remember_user(request, user):

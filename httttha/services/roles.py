@@ -1,25 +1,11 @@
-"""Roles and the permissions they carry on the agency tree.
-
-A user holds roles at one agency.  The group finder turns each role into a
-principal ``role:<name>@<agency oid>`` and every agency carries an ACL for
-the role principals of itself and of its ancestors:
-
-* *subtree* permissions are granted on the agency and so inherited by its
-  sub-agencies (a Cục leader sees its Chi cục's statistics);
-* *local* permissions are granted on the agency and explicitly denied to the
-  ancestors' role principals on every sub-agency (a Cục officer does not
-  process a Chi cục's dossiers).
-
-The tree itself therefore scopes everything and no view filters by hand.
-"""
-from collections import OrderedDict
-
-from pyramid.security import Allow, Deny
+"""What must happen to ACLs when the tree changes: a new or moved agency
+gets its role ACLs, the Tổng cục's administrators their grant on the
+root.  The roles themselves are in ``httttha.permissions``."""
+from pyramid.security import Allow
 from substanced.event import subscribe_added
 from substanced.interfaces import IRoot
 from substanced.util import get_acl, get_oid, set_acl
 
-from .. import _
 from ..interfaces import IAgency
 from ..permissions import (  # noqa: F401 (importers find them here too)
     APPROVE,
@@ -27,6 +13,7 @@ from ..permissions import (  # noqa: F401 (importers find them here too)
     DRAFT,
     EDIT_ACCOUNT,
     EDIT_GUIDANCE,
+    GENERAL_ADMIN_PERMISSIONS,
     MANAGE_AGENCY,
     MANAGE_CODELISTS,
     MANAGE_REPORTS,
@@ -34,101 +21,18 @@ from ..permissions import (  # noqa: F401 (importers find them here too)
     MANAGE_TREE,
     MANAGE_USERS,
     PROCESS,
+    ROLES,
+    USER_ADMIN_PERMISSIONS,
     VIEW,
     VIEW_DOSSIERS,
     VIEW_STATS,
     WORK,
+    Role,
+    agency_acl,
+    agency_lineage,
+    role_principal,
+    user_acl,
 )
-
-#: Substance D's generic views (contents, add Folder/File, rename,
-#: Security, Undo, Database, Catalogs, principals, password resets) check
-#: ``sdi.*`` permissions.  No role carries one: they belong to the site
-#: administrator (group:admins, ALL_PERMISSIONS on the root) alone, and
-#: agency roles reach only httttha's purpose-made views.
-
-
-class Role(object):
-    """A role: its title and the permissions it gives."""
-
-    def __init__(self, name, title, subtree=(), local=()):
-        self.name = name
-        self.title = title
-        self.subtree = frozenset(subtree)
-        self.local = frozenset(local) - self.subtree
-
-
-ROLES = OrderedDict((role.name, role) for role in (
-    Role('officer', _('Online-support officer'),
-         local=(VIEW, WORK, VIEW_DOSSIERS, PROCESS)),
-    Role('specialist', _('Specialist'),
-         local=(VIEW, WORK, VIEW_DOSSIERS, DRAFT)),
-    Role('leader', _('Leader'),
-         subtree=(VIEW, VIEW_DOSSIERS, VIEW_STATS),
-         local=(WORK, PROCESS, ASSIGN, APPROVE)),
-    Role('complaints_leader', _('Complaints leader'),
-         subtree=(VIEW, VIEW_STATS),
-         local=(WORK, VIEW_DOSSIERS, ASSIGN, APPROVE)),
-    Role('agency_admin', _('Agency administrator'),
-         subtree=(VIEW, VIEW_STATS, MANAGE_AGENCY, MANAGE_USERS)),
-    Role('web_editor', _('Web editor'),
-         local=(VIEW, EDIT_GUIDANCE)),
-    Role('report_admin', _('Report administrator'),
-         local=(VIEW, MANAGE_REPORTS)),
-    Role('viewer', _('Viewer'),
-         subtree=(VIEW, VIEW_STATS)),
-))
-
-#: what an agency administrator may do to the users of its subtree
-USER_ADMIN_PERMISSIONS = (MANAGE_USERS, EDIT_ACCOUNT)
-
-#: what the Tổng cục's administrators hold on the root, so on everything:
-#: the site's settings, the code lists, agencies' codes and levels
-GENERAL_ADMIN_PERMISSIONS = (MANAGE_SITE, MANAGE_CODELISTS, MANAGE_TREE)
-
-
-def role_principal(role, agency_oid):
-    """The principal standing for ``role`` held at the agency ``agency_oid``."""
-    return 'role:%s@%s' % (role, agency_oid)
-
-
-def agency_lineage(agency):
-    """The agencies from ``agency`` up to the root agency."""
-    result = []
-    while agency is not None:
-        if getattr(agency, 'is_agency', False):
-            result.append(agency)
-        agency = getattr(agency, '__parent__', None)
-    return result
-
-
-def agency_acl(agency):
-    """The ACL an agency carries: grants for its own role principals, and
-    denials of the local permissions of every ancestor's role principals."""
-    oid = get_oid(agency)
-    acl = []
-    for role in ROLES.values():
-        perms = sorted(role.subtree | role.local)
-        if perms:
-            acl.append((Allow, role_principal(role.name, oid), perms))
-    for ancestor in agency_lineage(agency)[1:]:
-        ancestor_oid = get_oid(ancestor)
-        for role in ROLES.values():
-            if role.local:
-                acl.append((Deny, role_principal(role.name, ancestor_oid),
-                            sorted(role.local)))
-    return acl
-
-
-def user_acl(user, agency):
-    """The ACL of a staff user: the user changes its own password and
-    preferences (not its login, agency or roles: the user administration
-    sets those), the administrators of its agency and of every ancestor
-    manage it."""
-    acl = [(Allow, get_oid(user), ('sdi.change-password', EDIT_ACCOUNT))]
-    for each in agency_lineage(agency):
-        acl.append((Allow, role_principal('agency_admin', get_oid(each)),
-                    USER_ADMIN_PERMISSIONS))
-    return acl
 
 
 def grant_general_department(root, agency, registry):

@@ -8,12 +8,6 @@ import httttha
 
 PACKAGE = os.path.dirname(httttha.__file__)
 
-#: content modules that still import services (issue 14 moves what they
-#: use: the password and login rules, the role table and the agency
-#: lists of the membership form).  This list only shrinks.
-CONTENT_IMPORTS_SERVICES = {'httttha.content.user'}
-
-
 def modules():
     """{dotted name: path} of every module of the package."""
     found = {}
@@ -102,9 +96,7 @@ def test_content_imports_no_service_and_no_view():
     wrong = sorted(
         (module, target) for module, targets in graph.items()
         if module.startswith('httttha.content') for target in targets
-        if target.startswith('httttha.views') or (
-            target.startswith('httttha.services') and
-            module not in CONTENT_IMPORTS_SERVICES))
+        if target.startswith(('httttha.views', 'httttha.services')))
     assert wrong == []
 
 
@@ -114,4 +106,4 @@ def test_the_checks_can_fail():
     assert cycles(graph) == [['a', 'b', 'c']]
     found = modules()
     assert 'httttha.content.agency' in found
-    assert 'httttha.services.roles' in imports(found)['httttha.content.user']
+    assert 'httttha.permissions' in imports(found)['httttha.content.user']
