@@ -72,8 +72,11 @@ def detail(staff, code):
 
 
 def queued(app):
+    """The messages in the mail queue, oldest first."""
     folder = os.path.join(app.app.registry.settings['mail.queue_path'],
                           'new')
+    if not os.path.isdir(folder):
+        return []
     messages = []
     for name in sorted(os.listdir(folder)):
         with open(os.path.join(folder, name), 'rb') as f:

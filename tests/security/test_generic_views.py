@@ -225,8 +225,10 @@ def test_cuc_admin_adds_only_lower_level_agencies(app):
 def test_site_administrator_keeps_the_generic_views(app):
     admin = staff(app, 'admin', ADMIN_PASSWORD)
     page = admin.get('/manage/principals/users/@@contents')
-    assert page.status_int == 200
-    admin.get(BADINH + '/@@add_folder').forms['deform']
+    assert page.html.select_one('ul.nav-tabs li.active a') is not None
+    assert 'hotro.bd' in page.text          # the grid's rows
+    form = admin.get(BADINH + '/@@add_folder').forms['deform']
+    assert 'name' in form.fields
 
 
 @pytest.mark.parametrize('name,screen', [

@@ -1,31 +1,16 @@
 """Issue 13: password reset (Host header poisoning, guessable and lasting
 tokens, login oracle, mail outside the queue) and absolute links built on
 ``httttha.public_url``.  Each test fails on 19c2e81."""
-import email
-import email.policy
-import os
 import re
 
 import transaction
 
 from ..conftest import flash_text, login, open_root
+from ..functional.test_back_office import queued as queued_mail
 
 EVIL = {'HTTP_HOST': 'evil.example'}
 NEW_PASSWORD = 'Moi@matkhau9'
 SENT = 'một thư có liên kết để đặt mật khẩu mới đã được gửi'
-
-
-def queued_mail(app):
-    folder = os.path.join(app.app.registry.settings['mail.queue_path'],
-                          'new')
-    if not os.path.isdir(folder):
-        return []
-    messages = []
-    for name in sorted(os.listdir(folder)):
-        with open(os.path.join(folder, name), 'rb') as f:
-            messages.append(email.message_from_bytes(
-                f.read(), policy=email.policy.default))
-    return messages
 
 
 def ask_reset(app, name, extra_environ=None):
