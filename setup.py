@@ -26,6 +26,7 @@ requires = [
     'fontpkg-be-vietnam-pro',
     'Babel',
     'captcha',
+    'XlsxWriter',        # Excel exports of lists (users, audit trail)
     'python-magic',  # needs libmagic1 (installed by `make` when missing)
 ]
 

@@ -24,11 +24,13 @@ def main(global_config, **settings):
     """Build the WSGI application."""
     from .blobstorage import install as fix_blob_storage
     from .objectmap import install as fast_object_lookup
+    from .renamed import install as read_renamed_classes
     from .services.settings import prepare_settings
     # before any database is opened: concurrent commits must not delete
     # each other's blob files (see blobstorage.py)
     fix_blob_storage()
     fast_object_lookup()
+    read_renamed_classes()
     settings = prepare_settings(settings)
     config = Configurator(settings=settings, root_factory=root_factory,
                           locale_negotiator=locale_negotiator)
@@ -60,7 +62,7 @@ def _security(config, settings):
     token, flash messages, the login redirect and the oids of the dossiers
     a citizen opened, nothing confidential."""
     from substanced.principal import groupfinder
-    from .services.accounts import (
+    from .services.accounts.logins import (
         SessionSerializer,
         StaffAuthenticationPolicy,
         StaffUserLocator,

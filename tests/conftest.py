@@ -15,7 +15,7 @@ from pyramid.paster import get_appsettings
 
 from httttha import main
 from httttha.services.demo import DEMO_PASSWORD, create_demo_users
-from httttha.services.tree import load_tree, read_rows
+from httttha.services.administration.tree import load_tree, read_rows
 
 HERE = os.path.dirname(__file__)
 PROJECT = os.path.dirname(HERE)

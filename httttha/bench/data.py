@@ -33,9 +33,9 @@ from substanced.util import get_oid
 
 from ..content.dossier import VN
 from ..workflows.dossier import act
-from ..services import deadlines
-from ..services.submission import create_dossier
-from ..services.tree import all_agencies, load_tree, read_rows, root_agency
+from ..services.backoffice import deadlines
+from ..services.intake.submission import create_dossier
+from ..services.administration.tree import all_agencies, load_tree, read_rows, root_agency
 from .people import cccd, person_name, phone, place, province_code, random_date
 from .staff import Staff, ensure_staff
 
@@ -353,7 +353,7 @@ class Generator(object):
         self.staff.become(user)
         details = {}
         if transition == 'classify':
-            from ..services.petitions import CLASSIFICATIONS
+            from ..services.backoffice.petitions import CLASSIFICATIONS
             dossier.classification = {
                 name: rng.choice(values)[0]
                 for name, _t, values in CLASSIFICATIONS}

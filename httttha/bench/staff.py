@@ -4,7 +4,7 @@ the real authentication policy."""
 import transaction
 from substanced.util import get_oid
 
-from ..services.accounts import add_user, remember_user
+from ..services.accounts.logins import add_user, remember_user
 from .people import person_name
 
 BENCH_PASSWORD = 'Bench@2026'

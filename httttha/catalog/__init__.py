@@ -10,7 +10,7 @@ from substanced.catalog import (
 
 from ..content.dossier import VN
 from ..interfaces import IAttachment, IDossier
-from ..services.deadlines import index_value as deadline_index_value
+from ..services.backoffice.deadlines import index_value as deadline_index_value
 from ..text import applicant_words, classification_words, fold  # noqa
 from ..workflows.dossier import state_of
 

@@ -1,10 +1,10 @@
 """Evolve steps, one function per change to stored data.  New sites get
 everything from the root-added subscribers and are marked evolved."""
-from ..services.deadlines import ensure_calendar, get_calendar, recompute
-from ..services.scratch import ensure_scratch
-from ..services.submission import ensure_salt
-from ..services.tree import root_agency
-from ..services.treecache import ensure_tree_version
+from ..services.backoffice.deadlines import ensure_calendar, get_calendar, recompute
+from ..services.intake.scratch import ensure_scratch
+from ..services.intake.submission import ensure_salt
+from ..services.administration.tree import root_agency
+from ..services.administration.treecache import ensure_tree_version
 
 
 def add_submission_storage(root, registry):
@@ -69,7 +69,7 @@ def close_generic_views(root, registry):
     permissions (``sdi.*``): the ACLs of every agency, of every staff
     account and the root's grant to the Tổng cục are written anew."""
     from substanced.util import set_acl
-    from ..services.roles import (agency_acl, grant_general_department,
+    from ..services.accounts.roles import (agency_acl, grant_general_department,
                                   user_acl)
     top = root_agency(root)
     if top is None:

@@ -1,5 +1,5 @@
 """Build httttha/data/captcha-voice/, the Vietnamese digit voices of the
-audio CAPTCHA (see httttha.services.captcha).
+audio CAPTCHA (see httttha.services.intake.captcha).
 
 For each digit 0-9 it speaks the Vietnamese word with espeak-ng (Northern
 voice ``vi``) in two takes, ``vi.wav`` (normal speed) and ``vi-slow.wav``

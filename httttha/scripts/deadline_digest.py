@@ -14,7 +14,7 @@ from pyramid.request import Request
 
 from .. import _
 from ..content.dossier import local_time
-from ..services.deadlines import digest, ensure_calendar
+from ..services.backoffice.deadlines import digest, ensure_calendar
 from ..services.settings import prepare_settings
 from . import close
 

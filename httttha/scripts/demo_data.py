@@ -14,8 +14,8 @@ from ..services.demo import (
     demo_logins,
     regional_logins,
 )
-from ..services.roles import ROLES
-from ..services.tree import root_agency
+from ..services.accounts.roles import ROLES
+from ..services.administration.tree import root_agency
 from . import opened
 
 

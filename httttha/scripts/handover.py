@@ -11,7 +11,7 @@ import transaction
 from pyramid.paster import bootstrap, setup_logging
 from ZODB.POSException import ConflictError
 
-from ..services.casemanagement import deliver_pending, pending_count
+from ..services.backoffice.casemanagement import deliver_pending, pending_count
 from ..services.settings import MissingSetting
 from . import close
 

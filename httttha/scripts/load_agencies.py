@@ -4,7 +4,7 @@ import argparse
 import sys
 import time
 
-from ..services.tree import TreeError, load_tree, read_rows
+from ..services.administration.tree import TreeError, load_tree, read_rows
 from . import opened
 
 

@@ -3,4 +3,4 @@
 
 def includeme(config):
     config.include('.notifications')
-    config.include('.casemanagement')
+    config.include('.backoffice.casemanagement')

@@ -16,11 +16,11 @@ from ..bench.people import person_name, phone, place, province_code
 from ..bench.staff import OneHash, Staff
 from ..content.dossier import VN
 from ..workflows.dossier import act
-from . import deadlines, petitions, processing
-from .accounts import add_user
-from .roles import ROLES
-from .submission import create_dossier
-from .tree import root_agency
+from .backoffice import deadlines, petitions, processing
+from .accounts.logins import add_user
+from .accounts.roles import ROLES
+from .intake.submission import create_dossier
+from .administration.tree import root_agency
 
 DEMO_PASSWORD = 'Demo@2026'
 

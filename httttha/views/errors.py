@@ -132,7 +132,7 @@ def _too_large(request):
     path = request.path_info
     if path.startswith(('/manage', '/api')):
         return False
-    from ..services.submission import limits
+    from ..services.intake.submission import limits
     limit = limits(request.registry).max_total + FORM_MARGIN
     return (request.content_length or 0) > limit
 

@@ -7,7 +7,7 @@ from substanced.workflow import STATE_ATTR, Workflow, get_workflow
 
 from .. import _
 from ..content.dossier import now
-from ..services.roles import APPROVE, ASSIGN, DRAFT, PROCESS
+from ..permissions import APPROVE, ASSIGN, DRAFT, PROCESS
 
 TYPE = 'dossier'
 

@@ -10,9 +10,9 @@ from substanced.db import root_factory
 from substanced.util import get_oid
 from webtest import Upload
 
-from httttha.services import captcha
+from httttha.services.intake import captcha
 from httttha.workflows.dossier import act
-from httttha.services.scratch import ensure_scratch
+from httttha.services.intake.scratch import ensure_scratch
 
 from ..conftest import open_root
 
@@ -151,7 +151,7 @@ def submit_dossier(app, procedure='HTTT01', agency=BA_DINH, values=None,
 
 
 def find_dossier(root, code):
-    from httttha.services.lookup import dossier_by_code
+    from httttha.services.intake.lookup import dossier_by_code
     return dossier_by_code(root, code)
 
 

@@ -133,7 +133,7 @@ def test_weak_password_refused_in_site_admin_add_user(app):
 
 def test_weak_password_refused_on_reset(app):
     # issue 13: substanced's reset objects gave way to httttha's tokens
-    from httttha.services.passwordreset import issue_token
+    from httttha.services.accounts.passwordreset import issue_token
     root, closer = open_root(app)
     user = root['principals']['users']['hotro.bd']
     token = issue_token(root, user, 600)
@@ -149,7 +149,7 @@ def test_weak_password_refused_on_reset(app):
 
 def test_weak_password_refused_by_the_model():
     from httttha.content.user import StaffUser
-    from httttha.services.accounts import WeakPassword
+    from httttha.services.accounts.logins import WeakPassword
     import pytest
     with pytest.raises(WeakPassword):
         StaffUser(password=WEAK)

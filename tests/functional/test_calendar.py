@@ -8,7 +8,7 @@ import transaction
 from substanced.util import find_catalog
 
 from httttha.content.dossier import VN, local_time
-from httttha.services.deadlines import (
+from httttha.services.backoffice.deadlines import (
     Calendar,
     ensure_calendar,
     get_calendar,

@@ -14,7 +14,7 @@ from substanced.util import find_catalog
 from httttha.content.dossier import VN
 from httttha.evolve import add_deadlines
 from httttha.scripts.deadline_digest import main
-from httttha.services.deadlines import (
+from httttha.services.backoffice.deadlines import (
     ensure_calendar,
     get_calendar,
     on_submit,
@@ -106,7 +106,7 @@ def test_digest_goes_to_each_agency_s_staff(app_factory):
     codes = dossiers(app)
     before = len(queued(settings))             # the citizens' receipts
 
-    from httttha.services.deadlines import digest
+    from httttha.services.backoffice.deadlines import digest
     request = Request.blank('/', base_url='http://thads.example.com')
     env = prepare(request=request, registry=app.app.registry)
     try:

@@ -38,7 +38,7 @@ DEMO_AGENCIES = {'bd': 'chi-cuc-thads-ba-dinh', 'hn': 'cuc-thads-ha-noi',
 
 def dossiers_by_agency(root):
     """{agency name: {procedure: {state: count}}} of the demo dossiers."""
-    from httttha.services.lookup import dossier_by_code
+    from httttha.services.intake.lookup import dossier_by_code
     found = {}
     for key, code in demo_dossiers(root).items():
         dossier = dossier_by_code(root, code)

@@ -16,7 +16,7 @@ from pyramid.traversal import find_root
 from substanced.util import get_oid
 
 from httttha.scripts.handover import main
-from httttha.services import casemanagement as cm
+from httttha.services.backoffice import casemanagement as cm
 
 from ..conftest import close_app, make_settings, open_root, \
     open_template_root

@@ -5,7 +5,7 @@ from urllib.parse import quote
 import pytest
 import webtest
 
-from httttha.services import scratch
+from httttha.services.intake import scratch
 from httttha.workflows.dossier import state_of
 
 from ..conftest import open_root
@@ -144,7 +144,7 @@ def test_keyword_lookup_matches_the_name_on_both_paths(app, code, monkeypatch,
     """The name's words are checked on the few dossiers the phone or ID
     number leaves, or intersected in the catalog when there are many:
     the same answers either way."""
-    from httttha.services import lookup
+    from httttha.services.intake import lookup
     monkeypatch.setattr(lookup, 'CHECK_WORDS_UP_TO', check_up_to)
 
     def found(keywords):

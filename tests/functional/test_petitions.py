@@ -200,7 +200,7 @@ def test_only_the_assigned_officer_proposes(app):
     code = submit_dossier(app, procedure='HTTT02')
     classify(app, code)
     root, closer = open_root(app)
-    from httttha.services.accounts import add_user
+    from httttha.services.accounts.logins import add_user
     import transaction
     agency = find_dossier(root, code).agency
     other = add_user(root, app.app.registry, 'chuyenvien2.bd', 'Demo@2026x',

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 from webtest import Upload
 
-from httttha.services.numbering import is_valid
+from httttha.services.intake.numbering import is_valid
 from httttha.workflows.dossier import state_of
 
 from ..conftest import open_root

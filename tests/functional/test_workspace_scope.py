@@ -9,7 +9,7 @@ import transaction
 from substanced.event import ObjectModified
 
 from httttha.content.dossier import local_time
-from httttha.services import workspace
+from httttha.services.backoffice import workspace
 
 from ..conftest import login, open_root
 from .submission import BA_DINH, CUC_HN, find_dossier, submit_dossier

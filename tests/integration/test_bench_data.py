@@ -13,7 +13,7 @@ from substanced.util import find_catalog
 from httttha import main
 from httttha.bench import data as benchdata
 from httttha.bench.staff import BENCH_PASSWORD
-from httttha.services.tree import all_agencies
+from httttha.services.administration.tree import all_agencies
 from httttha.workflows.dossier import petition_workflow, request_workflow
 
 from ..conftest import close_app, make_settings

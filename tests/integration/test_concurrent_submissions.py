@@ -30,9 +30,9 @@ from waitress.server import create_server
 from ZODB.POSException import POSKeyError
 
 from httttha import main
-from httttha.services import submission
+from httttha.services.intake import submission
 from httttha.bench.client import form_fields, multipart, pdf_of_size
-from httttha.services.numbering import is_valid
+from httttha.services.intake.numbering import is_valid
 from httttha.workflows.dossier import state_of
 
 from ..browser.conftest import _wait_for_port

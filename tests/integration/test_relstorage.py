@@ -11,7 +11,7 @@ from pyramid.paster import get_appsettings
 from httttha import main
 from httttha.services.settings import MissingSetting, REQUIRED, \
     prepare_settings
-from httttha.services.tree import load_tree, read_rows
+from httttha.services.administration.tree import load_tree, read_rows
 
 from ..conftest import AGENCIES, PROJECT, close_app
 

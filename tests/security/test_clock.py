@@ -11,7 +11,7 @@ import time_machine
 
 from httttha.content.dossier import local_time
 from httttha.services import statistics
-from httttha.services.deadlines import Calendar, public_holidays
+from httttha.services.backoffice.deadlines import Calendar, public_holidays
 
 from ..conftest import CLOCK_INSTANTS, PROJECT
 from ..functional.submission import (

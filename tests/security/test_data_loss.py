@@ -7,7 +7,7 @@ import re
 import pytest
 import transaction
 
-from httttha.services.removal import RemovalRefused
+from httttha.services.administration.removal import RemovalRefused
 
 from ..conftest import ADMIN_PASSWORD, flash_text, login, open_root
 from ..functional.submission import submit_dossier

@@ -200,7 +200,7 @@ def test_agency_codes_are_unique_and_kept_by_the_general_department(app):
     form['code'] = '001A'
     form.submit('save').follow()
     root, close = open_root(app)
-    from httttha.services.tree import agency_by_code
+    from httttha.services.administration.tree import agency_by_code
     assert agency_by_code(root, '001A').__name__ == 'chi-cuc-thads-ba-dinh'
     assert agency_by_code(root, '79').title.endswith('Hồ Chí Minh')
     close()

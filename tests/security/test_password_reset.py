@@ -82,7 +82,7 @@ def test_reset_link_works_once_and_revokes_tickets(app):
 
 
 def test_reset_token_expires(monkeypatch):
-    from httttha.services import passwordreset
+    from httttha.services.accounts.logins import passwordreset
     from substanced.folder import Folder
 
     class User(object):
@@ -131,7 +131,8 @@ def test_substanced_reset_links_are_dead(app):
 def test_citizen_mail_and_handover_links_ignore_the_host(app):
     from pyramid.request import Request
     from pyramid.scripting import prepare
-    from httttha.services import casemanagement, notifications
+    from httttha.services import notifications
+    from httttha.services.backoffice import casemanagement
     request = Request.blank('/', base_url='http://evil.example')
     env = prepare(request=request, registry=app.app.registry)
     request.root = env['root']

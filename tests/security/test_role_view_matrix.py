@@ -23,7 +23,7 @@ from substanced.util import get_oid
 from zope.interface import providedBy
 
 from httttha import main
-from httttha.services.accounts import add_user
+from httttha.services.accounts.logins import add_user
 from httttha.services.demo import demo_logins
 
 from ..conftest import close_app, copy_db, login, make_settings

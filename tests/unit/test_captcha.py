@@ -9,8 +9,8 @@ import pytest
 from BTrees.OOBTree import OOBTree
 from PIL import Image
 
-from httttha.services import captcha
-from httttha.services.captcha import (
+from httttha.services.intake import captcha
+from httttha.services.intake.captcha import (
     DIGITS,
     TTL,
     answer_for,

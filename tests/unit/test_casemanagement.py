@@ -18,8 +18,8 @@ from substanced.file import File
 from substanced.folder import Folder
 
 from httttha.content.dossier import EnforcementRequestDossier
-from httttha.services import casemanagement as cm
-from httttha.services.casemanagement import (
+from httttha.services.backoffice import casemanagement as cm
+from httttha.services.backoffice.casemanagement import (
     HandoverFailed,
     HttpCaseManagement,
     ICaseManagement,
@@ -139,7 +139,7 @@ def test_includeme_registers_the_connector():
         'httttha.case_management_url': 'http://127.0.0.1:9/x',
         'httttha.case_management_token': 'x'})
     try:
-        config.include('httttha.services.casemanagement')
+        config.include('httttha.services.backoffice.casemanagement')
         config.commit()
         utility = config.registry.getUtility(ICaseManagement)
         assert isinstance(utility, HttpCaseManagement)

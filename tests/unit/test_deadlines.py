@@ -5,8 +5,8 @@ import pytest
 from substanced.workflow import STATE_ATTR
 
 from httttha.content.dossier import VN
-from httttha.services import deadlines
-from httttha.services.deadlines import (
+from httttha.services.backoffice import deadlines
+from httttha.services.backoffice.deadlines import (
     Calendar,
     CalendarStore,
     deadline_status,

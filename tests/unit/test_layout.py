@@ -107,3 +107,30 @@ def test_the_checks_can_fail():
     found = modules()
     assert 'httttha.content.agency' in found
     assert 'httttha.permissions' in imports(found)['httttha.content.user']
+
+
+def test_databases_written_before_the_move_still_load(tmp_path, monkeypatch):
+    """A record written when Scratch lived in ``httttha.services.scratch``
+    loads as the class of ``httttha.services.intake.scratch``."""
+    import sys
+    import types
+    import transaction
+    from ZODB import DB
+    from ZODB.FileStorage import FileStorage
+    from httttha.renamed import install
+    from httttha.services.intake import scratch
+    old = types.ModuleType('httttha.services.scratch')
+    old.Scratch = scratch.Scratch
+    monkeypatch.setitem(sys.modules, 'httttha.services.scratch', old)
+    monkeypatch.setattr(scratch.Scratch, '__module__', old.__name__)
+    db = DB(FileStorage(str(tmp_path / 'Data.fs')))
+    with db.transaction() as conn:
+        conn.root()['scratch'] = scratch.Scratch()
+    db.close()
+    monkeypatch.undo()
+    install()
+    db = DB(FileStorage(str(tmp_path / 'Data.fs')))
+    conn = db.open()
+    assert type(conn.root()['scratch']) is scratch.Scratch
+    transaction.abort()
+    db.close()

@@ -1,7 +1,7 @@
 """Reading identifying items out of a lookup's keywords."""
 import pytest
 
-from httttha.services.lookup import parse_keywords
+from httttha.services.intake.lookup import parse_keywords
 
 
 @pytest.mark.parametrize('text, expected', [

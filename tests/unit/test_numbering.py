@@ -3,7 +3,7 @@ import random
 
 from BTrees.OOBTree import OOTreeSet
 
-from httttha.services.numbering import (
+from httttha.services.intake.numbering import (
     ALPHABET,
     is_valid,
     issue_code,

@@ -4,7 +4,7 @@ import logging
 
 from BTrees.OOBTree import OOBTree
 
-from httttha.services.scratch import expired, expiring_key, hit, sweep
+from httttha.services.intake.scratch import expired, expiring_key, hit, sweep
 from httttha.services.settings import prepare_settings
 
 

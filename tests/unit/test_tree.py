@@ -4,7 +4,7 @@ import csv
 import pytest
 import transaction
 
-from httttha.services.tree import (
+from httttha.services.administration.tree import (
     COLUMNS,
     TreeError,
     all_agencies,

@@ -2,8 +2,8 @@
 them valid."""
 import transaction
 
-from httttha.services import treecache
-from httttha.services.tree import agency_outline, load_tree, read_rows
+from httttha.services.administration import treecache
+from httttha.services.administration.tree import agency_outline, load_tree, read_rows
 
 from ..conftest import AGENCIES, open_root
 

@@ -13,8 +13,8 @@ from PIL import Image
 from reportlab.pdfgen import canvas
 from translationstring import TranslationString
 
-from httttha.services import uploads
-from httttha.services.uploads import (
+from httttha.services.intake import uploads
+from httttha.services.intake.uploads import (
     ALLOWED,
     DEFAULT_MAX_FILE,
     UploadRejected,

@@ -22,8 +22,8 @@ from substanced.interfaces import IRoot
 from translationstring import TranslationStringFactory
 
 from ... import _
-from ...services import casemanagement as service
-from ...services.lookup import dossier_by_code
+from ...services.backoffice import casemanagement as service
+from ...services.intake.lookup import dossier_by_code
 from .. import download
 
 #: colander's own messages, already translated in its catalog

@@ -10,8 +10,8 @@ from pkg_resources import resource_filename
 from pyramid.threadlocal import get_current_request
 
 from ... import _
-from ...services import captcha
-from ...services.uploads import UploadRejected, check_total, check_upload, \
+from ...services.intake import captcha
+from ...services.intake.uploads import UploadRejected, check_total, check_upload, \
     human_size
 
 SEARCH_PATH = (resource_filename('httttha', 'templates/deform'),

@@ -8,7 +8,7 @@ sung"):
 ``/bo-sung-ho-so/<code>``     Bổ sung hồ sơ, when the agency asked for it
 
 The rules (throttling, matching, what is public) are in
-``services.lookup`` and ``services.supplement``.
+``services.intake.lookup`` and ``services.intake.supplement``.
 """
 from html import escape
 
@@ -32,18 +32,18 @@ from ...content.application import (
 )
 from ...content.dossier import ACTIONS, HIDDEN_ACTIONS, VN, local_time
 from ...printing.timeline import notice_pdf
-from ...services import lookup as service
-from ...services.scratch import ensure_scratch
-from ...services.submission import get_draft, limits, new_draft
-from ...services.supplement import (
+from ...services.intake import lookup as service
+from ...services.intake.scratch import ensure_scratch
+from ...services.intake.submission import get_draft, limits, new_draft
+from ...services.intake.supplement import (
     NOT_POSSIBLE,
     can_supplement,
     form_values,
     keep_current_files,
     supplement,
 )
-from ...services.tree import agency_by_code, agency_outline
-from ...services.treecache import cached
+from ...services.administration.tree import agency_by_code, agency_outline
+from ...services.administration.treecache import cached
 from ...workflows.dossier import STATE_TITLES, state_of
 from .. import download as download_response
 from .forms import (

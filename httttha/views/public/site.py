@@ -6,7 +6,7 @@ from substanced.interfaces import IRoot
 
 from ...content.site import contacts
 from ...interfaces import IAgency
-from ...services.tree import agency_outline, root_agency
+from ...services.administration.tree import agency_outline, root_agency
 from .lookup import agency_options
 
 class Layout(object):

@@ -37,10 +37,10 @@ from ...content.application import (
 )
 from ...content.dossier import local_time
 from ...printing.application import application_pdf
-from ...services import captcha
+from ...services.intake import captcha
 from ...services.notifications import lookup_url
-from ...services.scratch import ensure_scratch
-from ...services.submission import (
+from ...services.intake.scratch import ensure_scratch
+from ...services.intake.submission import (
     Throttled,
     get_draft,
     limits,
@@ -49,7 +49,7 @@ from ...services.submission import (
     one_at_a_time,
     submit,
 )
-from ...services.tree import agency_by_code, root_agency
+from ...services.administration.tree import agency_by_code, root_agency
 from .forms import (
     CheckedFileWidget,
     captcha_node,

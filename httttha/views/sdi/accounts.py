@@ -17,8 +17,8 @@ from substanced.schema import MultireferenceIdSchemaNode, Schema
 from substanced.sdi import mgmt_view
 
 from ... import _
-from ...services import passwordreset
-from ...services.accounts import (
+from ...services.accounts import passwordreset
+from ...services.accounts.logins import (
     add_user,
     authenticate,
     login_validator,

@@ -16,9 +16,9 @@ from ...content.application import PROCEDURES
 from ...content.dossier import local_time
 from ...content.user import ROLE_CHOICES
 from ...interfaces import IAgency, IDepartmentFolder
-from ...services import roles
-from ...services.accounts import add_user
-from ...services.removal import staff_query
+from ...services.accounts import roles
+from ...services.accounts.logins import add_user
+from ...services.administration.removal import staff_query
 from ...workflows.dossier import STATE_TITLES, state_of
 from ..paging import Page
 from .accounts import AddUserSchema
@@ -49,7 +49,7 @@ def staff_entry(context, request):
 def workspace(context, request):
     """Bàn làm việc: the unit, the user's roles here and the queues of
     dossiers, filtered, sorted and paged."""
-    from ...services import deadlines, workspace as service
+    from ...services.backoffice import deadlines, workspace as service
     user = request.user
     here = get_oid(context)
     filters = service.Filters(request.GET)

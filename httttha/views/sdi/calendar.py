@@ -12,9 +12,9 @@ from substanced.sdi import mgmt_view
 from ... import _
 from ...content.dossier import local_time
 from ...interfaces import IAgency
-from ...services import deadlines
-from ...services.roles import MANAGE_AGENCY
-from ...services.tree import root_agency
+from ...services.backoffice import deadlines
+from ...services.accounts.roles import MANAGE_AGENCY
+from ...services.administration.tree import root_agency
 
 NAME = 'lich-lam-viec'
 TEMPLATE = 'httttha:templates/sdi/calendar.pt'

@@ -1,6 +1,6 @@
 """Back-office views of a dossier (B3-B7, B11): the detail, the support
 decision ("Hỗ trợ"), the original papers, the handover, the result and
-the notices.  The steps themselves are in ``services.processing``."""
+the notices.  The steps themselves are in ``services.backoffice.processing``."""
 import colander
 import deform
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
@@ -15,8 +15,9 @@ from ...content.application import ACCEPT, VNDate, application_sections
 from ...content.dossier import ACTIONS, SUPPORT_TYPES, local_time
 from ...interfaces import IDossier
 from ...printing.timeline import notice_pdf
-from ...services import petitions, processing, roles
-from ...services.submission import limits
+from ...services.accounts import roles
+from ...services.backoffice import petitions, processing
+from ...services.intake.submission import limits
 from ...workflows.dossier import STATE_TITLES, state_of
 from ..public.forms import CheckedFileWidget
 
@@ -302,7 +303,7 @@ def transfer(context, request):
            renderer='httttha:templates/sdi/dossier.pt')
 def detail(context, request):
     """Chi tiết hồ sơ (B3)."""
-    from ...services import deadlines
+    from ...services.backoffice import deadlines
     state = state_of(context)
     calendar = deadlines.get_calendar(request.root)
     today = local_time().date()

@@ -3,7 +3,7 @@ things they administer, the breadcrumbs and the title, and nothing of
 what they may not see.
 
 Substance D's generic views check ``sdi.*`` permissions that only the
-site administrator holds (see ``services.roles``); the views here give
+site administrator holds (see ``services.accounts.roles``); the views here give
 agency roles the property sheets they need under httttha's own
 permissions, and keep a denied page from naming what was denied."""
 from pyramid.events import ContextFound, subscriber
@@ -21,7 +21,7 @@ from substanced.util import acquire
 
 from ... import _
 from ...interfaces import IAgency, IDepartment, IDossier, IStaffUser
-from ...services import roles
+from ...services.accounts import roles
 
 SHEETS = dict(name='properties', propertied=True, tab_title=_('Properties'),
               renderer='substanced.property:templates/propertysheets.pt',

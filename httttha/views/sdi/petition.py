@@ -1,5 +1,5 @@
 """Back-office steps of a petition (HTTT02, B8): Phân loại, Phân công,
-Đề xuất, Phê duyệt, Trả lời.  The rules are in ``services.petitions``;
+Đề xuất, Phê duyệt, Trả lời.  The rules are in ``services.backoffice.petitions``;
 the workflow checks each step's permission again."""
 import colander
 import deform
@@ -11,7 +11,8 @@ from substanced.util import get_oid
 from ... import _
 from ...content.application import VNDate
 from ...interfaces import IDossier
-from ...services import deadlines, petitions, roles
+from ...services.accounts import roles
+from ...services.backoffice import deadlines, petitions
 from ...workflows.dossier import state_of
 from .dossier import Appointment, StepView, _files_node, _text, _uploads
 

@@ -1,6 +1,6 @@
 """Deleting in the SDI: the contents view's "Delete" asks for
 confirmation, shows beforehand what may not be deleted and why, and a
-refused deletion (``services.removal``) answers with the reason instead
+refused deletion (``services.administration.removal``) answers with the reason instead
 of an error page.
 
 Substance D's contents views delete at once on ``form.delete``.  These
@@ -13,7 +13,7 @@ from substanced.locking import ILockService
 from substanced.sdi import mgmt_view
 
 from ... import _
-from ...services.removal import RemovalRefused, refusal
+from ...services.administration.removal import RemovalRefused, refusal
 
 #: the contents views of Substance D that delete: (context, view name)
 CONTENTS_VIEWS = ((IFolder, 'contents'), (IFolder, 'services'),

@@ -10,7 +10,7 @@ from ...content.application import PROCEDURE_TITLES
 from ...content.dossier import local_time
 from ...interfaces import IAgency
 from ...services import statistics
-from ...services.roles import VIEW_STATS
+from ...services.accounts.roles import VIEW_STATS
 from ...workflows.dossier import STATE_TITLES
 
 #: what ``theo`` may name; the rows are always the units ("cuc" and

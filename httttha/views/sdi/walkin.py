@@ -16,8 +16,9 @@ from ...content.application import (
     application_schema,
 )
 from ...interfaces import IAgency
-from ...services import processing, roles
-from ...services.submission import limits
+from ...services.accounts import roles
+from ...services.backoffice import processing
+from ...services.intake.submission import limits
 from ..public.forms import CheckedFileWidget, files_total_validator
 
 

@@ -13,11 +13,11 @@ import re
 
 from substanced.util import find_catalog, get_oid
 
-from .. import _
-from ..text import applicant_words, fold
-from ..content.application import clean_id_number
-from ..content.dossier import id_hash
-from ..workflows.dossier import state_of
+from ... import _
+from ...text import applicant_words, fold
+from ...content.application import clean_id_number
+from ...content.dossier import id_hash
+from ...workflows.dossier import state_of
 from . import numbering
 from .scratch import ensure_scratch, hit, sweep
 from .submission import ensure_salt

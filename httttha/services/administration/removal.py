@@ -9,8 +9,8 @@ by an addition; it loses nothing and is not refused."""
 from substanced.event import subscribe_will_be_removed
 from substanced.util import find_catalog, get_oid
 
-from .. import _
-from ..interfaces import IAgency, IDossierFolder, IStaffUser
+from ... import _
+from ...interfaces import IAgency, IDossierFolder, IStaffUser
 
 
 class RemovalRefused(Exception):

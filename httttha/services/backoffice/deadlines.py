@@ -72,10 +72,10 @@ from substanced.event import subscribe_root_added
 from substanced.objectmap import find_objectmap
 from substanced.util import find_catalog
 
-from .. import _
-from ..content.dossier import VN
-from ..workflows.dossier import STATE_TITLES, DossierTransitioned, state_of
-from .notifications import as_text, send
+from ... import _
+from ...content.dossier import VN
+from ...workflows.dossier import STATE_TITLES, DossierTransitioned, state_of
+from ..notifications import as_text, send
 
 log = logging.getLogger(__name__)
 

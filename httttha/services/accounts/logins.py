@@ -22,7 +22,7 @@ from substanced.principal import DefaultUserLocator, User
 from substanced.objectmap import find_objectmap
 from substanced.util import find_service
 
-from ..content.user import (  # noqa: F401 (the account rules' names)
+from ...content.user import (  # noqa: F401 (the account rules' names)
     LOGIN_RULE,
     MIN_LENGTH,
     WeakPassword,
@@ -33,7 +33,7 @@ from ..content.user import (  # noqa: F401 (the account rules' names)
     revoke_tickets,
 )
 from .roles import ROLES, role_principal
-from .scratch import ensure_scratch, hit, sweep
+from ..intake.scratch import ensure_scratch, hit, sweep
 
 log = logging.getLogger('httttha.security')
 

@@ -10,16 +10,16 @@ from hypatia.util import ResultSet
 from pyramid.traversal import find_root
 from substanced.util import find_catalog, find_objectmap, get_oid
 
-from .. import _
-from ..text import fold
-from ..content.application import PROCEDURES
-from ..content.dossier import id_hash
-from . import numbering
-from .lookup import parse_keywords, phone_forms
+from ... import _
+from ...text import fold
+from ...content.application import PROCEDURES
+from ...content.dossier import id_hash
+from ..intake import numbering
+from ..intake.lookup import parse_keywords, phone_forms
 from .petitions import CLASSIFICATIONS
 from .scope import visible_agencies
-from .submission import ensure_salt
-from .tree import root_agency
+from ..intake.submission import ensure_salt
+from ..administration.tree import root_agency
 
 #: (name, title, states); the overdue queue is by deadline
 QUEUES = (

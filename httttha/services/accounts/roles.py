@@ -6,8 +6,8 @@ from substanced.event import subscribe_added
 from substanced.interfaces import IRoot
 from substanced.util import get_acl, get_oid, set_acl
 
-from ..interfaces import IAgency
-from ..permissions import (  # noqa: F401 (importers find them here too)
+from ...interfaces import IAgency
+from ...permissions import (  # noqa: F401 (importers find them here too)
     APPROVE,
     ASSIGN,
     DRAFT,

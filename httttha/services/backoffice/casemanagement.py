@@ -55,9 +55,9 @@ from substanced.util import get_oid
 from translationstring import TranslationString
 from zope.interface import Interface, implementer
 
-from .. import _
-from ..content.dossier import local_time, now
-from ..workflows.dossier import state_of
+from ... import _
+from ...content.dossier import local_time, now
+from ...workflows.dossier import state_of
 
 log = logging.getLogger(__name__)
 

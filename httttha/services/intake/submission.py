@@ -8,10 +8,10 @@ from substanced.event import subscribe_root_added
 from substanced.util import get_oid
 from substanced.workflow import get_workflow
 
-from .. import _
-from ..content.dossier import CONTENT_TYPES, id_hash
-from ..workflows.dossier import TYPE as WORKFLOW
-from . import notifications
+from ... import _
+from ...content.dossier import CONTENT_TYPES, id_hash
+from ...workflows.dossier import TYPE as WORKFLOW
+from .. import notifications
 from .numbering import issue_code
 from .scratch import Draft, ensure_scratch, expired, expiring_key, hit, sweep
 
@@ -170,7 +170,7 @@ def create_dossier(request, agency, procedure, data, files, channel,
     into the first timeline entry.  Without ``send_events`` the caller
     sends the ``ObjectAdded`` event (which indexes and counts the
     dossier) when it is complete."""
-    from . import deadlines
+    from ..backoffice import deadlines
     root, registry = request.root, request.registry
     data = dict(data)
     data['files'] = {slot: f['filename'] for slot, f in files.items() if f}

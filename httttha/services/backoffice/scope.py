@@ -3,8 +3,8 @@ search of dossiers makes (the workspace, earlier petitions of a person)."""
 from pyramid.security import effective_principals
 from substanced.util import find_objectmap, get_oid
 
-from .roles import VIEW_DOSSIERS
-from .treecache import cached
+from ..accounts.roles import VIEW_DOSSIERS
+from ..administration.treecache import cached
 
 
 def visible_agencies(request, agency, subtree):

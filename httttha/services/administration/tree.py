@@ -6,7 +6,7 @@ import unicodedata
 import yaml
 from substanced.util import find_catalog, find_catalogs
 
-from ..content.agency import FIELDS
+from ...content.agency import FIELDS
 from .treecache import cached, tree_changed
 
 ROOT_NAME = 'thads'
@@ -37,7 +37,7 @@ def agency_outline(root):
     before the tree is loaded), ``groups`` a tuple of ``((code, title) of
     a Cục, ((code, title) of each of its Chi cục, ...))``, by code.
 
-    Built once per process and tree version (``services.treecache``)
+    Built once per process and tree version (``services.administration.treecache``)
     instead of walking the 756 agencies at each request."""
     return cached(root, 'agency-outline', lambda: _outline(root))
 

@@ -21,13 +21,15 @@ import secrets
 import threading
 import time
 
+import httttha
+
 DIGITS = 5   # answer length, digits only (easy to read and to hear)
 TTL = 1800   # seconds a challenge lives
 
 ALPHABET = '0123456789'
 IMAGE_SIZE = (220, 70)
-VOICE_DIR = os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), 'data', 'captcha-voice')
+VOICE_DIR = os.path.join(os.path.dirname(httttha.__file__), 'data',
+                         'captcha-voice')
 
 _lock = threading.Lock()
 _image = None

@@ -3,7 +3,7 @@ pages' agency select, the outline of the tree), kept valid by a version
 stored in the database.
 
 The version is a random token on the root, replaced whenever an agency is
-added, edited, renamed, moved or removed (subscribers below; ``services.tree.load_tree`` for its in-place updates).
+added, edited, renamed, moved or removed (subscribers below; ``services.administration.tree.load_tree`` for its in-place updates).
 A cache entry is used only while the token it was built under is still
 the one this request's connection sees, so every process, and every
 database served by one process (tests), drops its copy after a change
@@ -23,7 +23,7 @@ from substanced.event import (
 )
 from substanced.interfaces import IRoot
 
-from ..interfaces import IAgency
+from ...interfaces import IAgency
 
 ATTR = 'agency_tree_version'
 

@@ -9,11 +9,11 @@ its ``slip`` (kind, number, date), so the notice can be printed again at
 any time and the citizen's page shows it.  Mail is a copy, sent only on
 commit.
 """
-from .. import _
-from ..content.dossier import local_time
-from ..printing.numbering import next_number, slip_number
-from ..workflows.dossier import act, state_of
-from . import notifications
+from ... import _
+from ...content.dossier import local_time
+from ...printing.numbering import next_number, slip_number
+from ...workflows.dossier import act, state_of
+from .. import notifications
 
 #: (state, support type) -> transition
 DECISIONS = {
@@ -75,7 +75,7 @@ def register_walk_in(request, agency, procedure, data, files):
     the officer of ``request`` from the application's ``data`` and
     ``files`` (slot -> upload with its ``fp``), with the appointment slip
     that gives the result's date (the deadline)."""
-    from .submission import create_dossier
+    from ..intake.submission import create_dossier
     user = request.user
     dossier = create_dossier(
         request, agency, procedure, data, files, channel='counter',

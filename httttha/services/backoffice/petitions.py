@@ -10,13 +10,13 @@ cannot say: only the officer assigned proposes.
 from persistent.list import PersistentList
 from substanced.util import find_catalog, find_objectmap, get_oid
 
-from .. import _
-from ..content.application import PETITION_KINDS
-from ..content.dossier import local_time, now
-from ..workflows.dossier import act, state_of
-from . import notifications
+from ... import _
+from ...content.application import PETITION_KINDS
+from ...content.dossier import local_time, now
+from ...workflows.dossier import act, state_of
+from .. import notifications
 from .processing import StepRefused, new_slip, store_files
-from .roles import DRAFT, ROLES
+from ..accounts.roles import DRAFT, ROLES
 from .scope import visible_agencies
 
 #: the four classifications of Quyết định 11/QĐ-TCTHADS Bước 1, each a code list
@@ -175,7 +175,7 @@ def earlier_petitions(request, dossier, limit=20):
     """Dossiers of the same petitioner (same ID number, or same name and
     phone) in the agency's subtree, other than this one: possible
     repeats, newest first."""
-    from .lookup import phone_forms
+    from ..intake.lookup import phone_forms
     catalog = find_catalog(dossier, 'httttha')
     applicant = catalog['applicant']
     words = _name_words(dossier)
@@ -194,7 +194,7 @@ def earlier_petitions(request, dossier, limit=20):
 
 
 def _name_words(dossier):
-    from ..text import fold
+    from ...text import fold
     return fold(dossier.applicant.get('full_name') or '').split()
 
 

@@ -21,10 +21,10 @@ from pyramid_mailer.message import Message
 from substanced.objectmap import find_objectmap
 from substanced.util import get_oid
 
-from .. import _
-from .accounts import StaffUserLocator, revoke_tickets, ticket_token
-from .notifications import send
-from .scratch import ensure_scratch, hit, sweep
+from ... import _
+from .logins import StaffUserLocator, revoke_tickets, ticket_token
+from ..notifications import send
+from ..intake.scratch import ensure_scratch, hit, sweep
 
 log = logging.getLogger('httttha.security')
 

@@ -9,11 +9,11 @@ import datetime
 
 import colander
 
-from .. import _
-from ..content.application import FILE_SLOTS
-from ..content.dossier import id_hash
-from ..workflows.dossier import act, state_of
-from . import notifications
+from ... import _
+from ...content.application import FILE_SLOTS
+from ...content.dossier import id_hash
+from ...workflows.dossier import act, state_of
+from .. import notifications
 from .submission import attach, ensure_salt
 
 NOTHING_CHANGED = _('Nothing was changed or added. Correct the '

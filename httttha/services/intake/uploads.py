@@ -9,8 +9,8 @@ import zipfile
 
 import magic
 
-from .. import _
-from ..text import clean_filename, split_extension
+from ... import _
+from ...text import clean_filename, split_extension
 
 #: extension -> MIME types libmagic may report for a genuine file of that
 #: kind.  The first one is the canonical type, returned by check_upload and
