@@ -82,7 +82,7 @@ def test_reset_link_works_once_and_revokes_tickets(app):
 
 
 def test_reset_token_expires(monkeypatch):
-    from httttha.services.accounts.logins import passwordreset
+    from httttha.services.accounts import passwordreset
     from substanced.folder import Folder
 
     class User(object):

@@ -179,7 +179,7 @@ def test_a_new_shadow_survives_the_sweep(app, monkeypatch):
     without failures and could forget it: an unknown login then locked
     later than a real one (the flaky answer above).  The sweep starts at
     the lowest key here, so it reaches every shadow."""
-    from httttha.services.accounts.logins import logins as accounts
+    from httttha.services.accounts import logins as accounts
     monkeypatch.setattr(accounts.secrets, 'token_hex', lambda n: '0' * 64)
     unknown = _failures(app, 'khong.co.ai.nua')
     assert 'bị khóa 15 phút' in unknown[-1]
