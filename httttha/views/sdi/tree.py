@@ -13,6 +13,7 @@ from urllib.parse import quote
 import colander
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.session import check_csrf_token
 from substanced.form import FormView
 from substanced.objectmap import find_objectmap
 from substanced.schema import Schema
@@ -126,7 +127,7 @@ def move_candidates(request, agency):
 @colander.deferred
 def parent_widget(node, kw):
     request = kw['request']
-    child = kw['child']
+    child = _sub_agency(kw['context'], request)
     return deform.widget.SelectWidget(values=[('', _('- choose -'))] + [
         (str(get_oid(a)), '%s%s' % ('\u2003' * (level_rank(a.kind)), a.title))
         for a in move_candidates(request, child)])
@@ -135,7 +136,7 @@ def parent_widget(node, kw):
 @colander.deferred
 def move_validator(node, kw):
     request = kw['request']
-    child = kw['child']
+    child = _sub_agency(kw['context'], request)
 
     def validate(form, value):
         allowed = {str(get_oid(a)): a for a in move_candidates(request,
@@ -163,8 +164,9 @@ class MoveSchema(Schema):
     """Where an agency moves: its new parent, and a new URL name when
     the new parent already holds one like it."""
     validator = move_validator
+    # not required by colander: the form's validator says what is missing
     parent = colander.SchemaNode(colander.String(), title=_('New parent'),
-                                 widget=parent_widget)
+                                 widget=parent_widget, missing='')
     name = colander.SchemaNode(
         colander.String(), title=_('Address in the URL'), missing='',
         description=_('Leave as it is unless the new parent already holds '
@@ -189,10 +191,6 @@ class MoveAgencyView(FormView):
         self.title = request.localizer.translate(_(
             'move-agency-title', default='Move "${title}"',
             mapping={'title': self.child.title}))
-
-    def _build_form(self):
-        self.schema = self.schema.bind(child=self.child)
-        return FormView._build_form(self)
 
     def show(self, form):
         return {'form': form.render({'parent': '',
@@ -270,9 +268,10 @@ def confirm_delete_agency(context, request):
 
 
 @mgmt_view(context=IAgency, name='xoa-don-vi', permission=MANAGE_AGENCY,
-           tab_condition=False, request_method='POST', check_csrf=True)
+           tab_condition=False, request_method='POST')
 def delete_agency(context, request):
     """Deleting a sub-agency, second step (Tiếp tục)."""
+    check_csrf_token(request)          # BadCSRFToken: 400
     child = _sub_agency(context, request)
     return _delete(request, context, child, 'agency.delete',
                    tree_url(request, context), _(
@@ -314,10 +313,11 @@ def confirm_delete_department(context, request):
 
 
 @mgmt_view(context=IAgency, name='xoa-phong-ban', permission=MANAGE_AGENCY,
-           tab_condition=False, request_method='POST', check_csrf=True)
+           tab_condition=False, request_method='POST')
 def delete_department(context, request):
     """Deleting a department, second step: refused while users belong
     to it."""
+    check_csrf_token(request)          # BadCSRFToken: 400
     department = _department(context, request)
     return _delete(request, context['phong-ban'], department,
                    'department.delete', request.sdiapi.mgmt_path(
