@@ -500,3 +500,54 @@ def test_departments_add_edit_and_delete_only_when_empty(app):
     app.get(BD + '/@@danh-sach-phong-ban', status=403)
     app.get(BD + '/@@xoa-phong-ban', params={'ten': 'phong-nghiep-vu'},
             status=403)
+
+
+# -- what the audit trail is told ------------------------------------------
+
+def test_tree_changes_are_told_to_the_audit_trail(app, monkeypatch):
+    """The calls to ``audit.record`` (its store is another part of the
+    issue): each change with its values before and after."""
+    from httttha.services.administration import audit
+    calls = []
+    monkeypatch.setattr(audit, 'record', lambda request, action, target=None,
+                        before=None, after=None, **kw: calls.append(
+                            (action, before, after)))
+    login(app, 'quantri.tc')
+    form = app.get(HN + '/@@add_agency').forms['deform']
+    for key, value in {'name': 'chi-cuc-thu', 'title': 'Chi cục Thử',
+                       'kind': 'chi_cuc', 'code': '0999'}.items():
+        form[key] = value
+    form.submit('add')
+    assert calls[-1][0] == 'agency.add'
+    assert calls[-1][2]['title'] == 'Chi cục Thử'
+    form = app.get(HN + '/chi-cuc-thu/@@properties').forms['deform']
+    form['title'] = 'Chi cục Đổi tên'
+    form.submit('save')
+    assert calls[-1] == ('agency.edit', {'title': 'Chi cục Thử'},
+                         {'title': 'Chi cục Đổi tên'})
+    form = app.get(HN + '/@@chuyen-don-vi',
+                   params={'ten': 'chi-cuc-thu'}).forms['deform']
+    form['parent'] = [v for v, _s, text in form['parent'].options
+                      if 'Hải Phòng' in text][0]
+    form.submit('move')
+    action, before, after = calls[-1]
+    assert action == 'agency.move'
+    assert before['parent'].endswith('Hà Nội')
+    assert after['parent'].endswith('Hải Phòng')
+    page = app.get(HP + '/@@xoa-don-vi', params={'ten': 'chi-cuc-thu'})
+    page.forms['confirm-delete'].submit('tiep-tuc')
+    assert calls[-1][0] == 'agency.delete'
+    assert calls[-1][1]['title'] == 'Chi cục Đổi tên'
+    form = app.get(BD + '/phong-ban/@@add_department').forms['deform']
+    form['name'] = 'phong-a'
+    form['title'] = 'Phòng A'
+    form.submit('add')
+    assert calls[-1][0] == 'department.add'
+    form = app.get(BD + '/phong-ban/phong-a/@@properties').forms['deform']
+    form['code'] = 'PA'
+    form.submit('save')
+    assert calls[-1] == ('department.edit', {'code': ''}, {'code': 'PA'})
+    page = app.get(BD + '/@@xoa-phong-ban', params={'ten': 'phong-a'})
+    page.forms['confirm-delete'].submit('tiep-tuc')
+    assert calls[-1][0] == 'department.delete'
+    assert calls[-1][1]['title'] == 'Phòng A'
