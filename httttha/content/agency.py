@@ -153,7 +153,7 @@ FIELDS = tuple(node.name for node in AgencySchema().children
     propertysheets=((_('Details'), AgencyPropertySheet),),
     catalog=True,
     after_create='after_create',
-    tab_order=('ban-lam-viec', 'nguoi-dung', 'thong-ke'),
+    tab_order=('ban-lam-viec', 'nguoi-dung', 'co-cau-to-chuc', 'thong-ke'),
 )
 @implementer(IAgency)
 class Agency(Folder):

@@ -50,6 +50,13 @@ ALLOWED = {
     ('nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('them-nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('add_agency', 'agency'): {'agency_admin': {OWN, CHILD}},
+    # Cơ cấu tổ chức (C1); moving or deleting an agency is a view of its
+    # parent (?ten=), so an administrator's own agency is out of reach
+    ('co-cau-to-chuc', 'agency'): {'agency_admin': {OWN, CHILD}},
+    ('chuyen-don-vi', 'agency'): {'agency_admin': {OWN, CHILD}},
+    ('xoa-don-vi', 'agency'): {'agency_admin': {OWN, CHILD}},
+    ('danh-sach-phong-ban', 'agency'): {'agency_admin': {OWN, CHILD}},
+    ('xoa-phong-ban', 'agency'): {'agency_admin': {OWN, CHILD}},
     # (the view itself answers 404 below the Tổng cục)
     ('lich-lam-viec', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('properties', 'agency'): dict(

@@ -1,12 +1,14 @@
 """What must happen to ACLs when the tree changes: a new or moved agency
-gets its role ACLs, the Tổng cục's administrators their grant on the
-root.  The roles themselves are in ``httttha.permissions``."""
+gets its role ACLs (and the users of a moved subtree theirs: their
+administrators are now those of the new lineage), the Tổng cục's
+administrators their grant on the root.  The roles themselves are in ``httttha.permissions``."""
 from pyramid.security import Allow
 from substanced.event import subscribe_added
 from substanced.interfaces import IRoot
 from substanced.util import get_acl, get_oid, set_acl
 
 from ...interfaces import IAgency
+from ..administration.removal import staff_query
 from ...permissions import (  # noqa: F401 (importers find them here too)
     APPROVE,
     ASSIGN,
@@ -51,7 +53,16 @@ def agency_added(event):
     if event.loading:
         return
     agency = event.object
-    for each in agency.walk():
+    subtree = list(agency.walk())
+    for each in subtree:
         set_acl(each, agency_acl(each), registry=event.registry)
+    if event.moving is not None:
+        # a new agency has no users yet; a moved one keeps them (roles are
+        # held at the agency's oid, which a move keeps), but the
+        # administrators of its former ancestors must lose them
+        agencies = {get_oid(a): a for a in subtree}
+        for user in staff_query(agency, list(agencies)).execute():
+            set_acl(user, user_acl(user, agencies[user.agency_oid]),
+                    registry=event.registry)
     if IRoot.providedBy(agency.__parent__):
         grant_general_department(agency.__parent__, agency, event.registry)

@@ -1,6 +1,6 @@
 """What may not be removed (SPEC C1): an agency that still has
-sub-agencies, users or dossiers, and a dossier folder that holds
-dossiers.
+sub-agencies, users or dossiers, a department that users belong to, and
+a dossier folder that holds dossiers.
 
 The rule is a subscriber on Substance D's ``ObjectWillBeRemoved``, below
 every view: the SDI's generic contents view, a script or any code that
@@ -10,7 +10,7 @@ from substanced.event import subscribe_will_be_removed
 from substanced.util import find_catalog, get_oid
 
 from ... import _
-from ...interfaces import IAgency, IDossierFolder, IStaffUser
+from ...interfaces import IAgency, IDepartment, IDossierFolder, IStaffUser
 
 
 class RemovalRefused(Exception):
@@ -56,6 +56,32 @@ def agency_refusal(agency):
                       'dossiers': dossiers})
 
 
+def department_users(department):
+    """The users who belong to ``department``: the users of its agency
+    (a few) whose department it is."""
+    agency = department.__parent__.__parent__
+    oid = get_oid(department)
+    return [user for user in staff_query(department,
+                                         [get_oid(agency)]).execute()
+            if getattr(user, 'department_oid', None) == oid]
+
+
+def department_refusal(department):
+    """Why ``department`` may not be deleted (users belong to it), or
+    None."""
+    agency = getattr(getattr(department, '__parent__', None), '__parent__',
+                     None)
+    if agency is None or get_oid(department, None) is None:
+        return None
+    users = len(department_users(department))
+    if not users:
+        return None
+    return _('department-not-deletable',
+             default='"${title}" cannot be deleted: ${users} users belong '
+                     'to it. Move them to another department first.',
+             mapping={'title': department.title, 'users': users})
+
+
 def folder_refusal(folder):
     """Why a dossier folder may not be deleted, or None."""
     if not len(folder):
@@ -74,7 +100,7 @@ def contents_refusal(resource):
     if system is None or get_oid(resource, None) is None:
         return None
     inside = system['path'].eq(resource, include_origin=False) & \
-        system['interfaces'].any([IAgency, IDossierFolder])
+        system['interfaces'].any([IAgency, IDossierFolder, IDepartment])
     for found in inside.execute():
         reason = refusal(found)
         if reason is not None:
@@ -88,13 +114,15 @@ def refusal(resource):
         return agency_refusal(resource)
     if IDossierFolder.providedBy(resource):
         return folder_refusal(resource)
+    if IDepartment.providedBy(resource):
+        return department_refusal(resource)
     return contents_refusal(resource)
 
 
 @subscribe_will_be_removed()
 def will_be_removed(event):
-    """Refuse to delete a non-empty agency or dossier folder, or what
-    holds one.  A move or a rename keeps everything; a dump being loaded
+    """Refuse to delete a non-empty agency, department or dossier folder,
+    or what holds one.  A move or a rename keeps everything; a dump being loaded
     replaces what it loads."""
     # ``moving`` is the destination folder (an empty one is false)
     if event.moving not in (None, False) or event.loading:

@@ -18,10 +18,13 @@ from ...content.user import ROLE_CHOICES
 from ...interfaces import IAgency, IDepartmentFolder
 from ...services.accounts import roles
 from ...services.accounts.logins import add_user
+from ...services.administration import audit
 from ...services.administration.removal import staff_query
+from ...services.administration.tree import audited_values
 from ...workflows.dossier import STATE_TITLES, state_of
 from ..paging import Page
 from .accounts import AddUserSchema
+from .tree import form_buttons, tree_url
 
 PAGE_SIZE = 50
 
@@ -146,30 +149,55 @@ class AddAgencyUserView(FormView):
            permission=roles.MANAGE_AGENCY, tab_condition=False,
            renderer='substanced.sdi:templates/form.pt')
 class AddAgencyView(FormView):
-    """Add a sub-agency."""
+    """Thêm mới đơn vị: add a sub-agency (Cập nhật / Nhập lại / Hủy)."""
     title = _('Add agency')
     schema = AgencySchema()
-    buttons = (deform.Button('add', _('Add')),)
+    # the button keeps its name 'add' (the form's contract), titled Cập nhật
+    buttons = form_buttons('add')
 
     def add_success(self, appstruct):
         name = appstruct.pop('name')
         agency = self.request.registry.content.create('Agency', **appstruct)
         self.context.add(name, agency, registry=self.request.registry)
-        return HTTPFound(self.request.sdiapi.mgmt_path(agency, '@@properties'))
+        audit.record(self.request, 'agency.add', agency,
+                     after=audited_values(agency))
+        self.request.sdiapi.flash(self.request.localizer.translate(_(
+            'agency-added', default='"${title}" was added.',
+            mapping={'title': agency.title})), 'success')
+        return HTTPFound(tree_url(self.request, agency, q=agency.title))
+
+    def cancel_success(self, appstruct):
+        return HTTPFound(tree_url(self.request, self.context))
+    cancel_failure = cancel_success
 
 
 @mgmt_view(context=IDepartmentFolder, name='add_department',
            permission=roles.MANAGE_AGENCY, tab_condition=False,
            renderer='substanced.sdi:templates/form.pt')
 class AddDepartmentView(FormView):
-    """Add a department (phòng ban) to an agency."""
+    """Add a department (phòng ban) to an agency (Cập nhật / Nhập lại /
+    Hủy)."""
     title = _('Add department')
     schema = DepartmentSchema()
-    buttons = (deform.Button('add', _('Add')),)
+    buttons = form_buttons('add')
+
+    def _list(self):
+        return HTTPFound(self.request.sdiapi.mgmt_path(
+            self.context.__parent__, '@@danh-sach-phong-ban'))
 
     def add_success(self, appstruct):
         name = appstruct.pop('name')
         dept = self.request.registry.content.create('Department', **appstruct)
         self.context.add(name, dept, registry=self.request.registry)
-        return HTTPFound(self.request.sdiapi.mgmt_path(self.context))
+        audit.record(self.request, 'department.add', dept,
+                     agency=self.context.__parent__,
+                     after=audited_values(dept))
+        self.request.sdiapi.flash(self.request.localizer.translate(_(
+            'department-added', default='The department "${title}" was '
+                                        'added.',
+            mapping={'title': dept.title})), 'success')
+        return self._list()
 
+    def cancel_success(self, appstruct):
+        return self._list()
+    cancel_failure = cancel_success

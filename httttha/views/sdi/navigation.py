@@ -6,6 +6,7 @@ Substance D's generic views check ``sdi.*`` permissions that only the
 site administrator holds (see ``services.accounts.roles``); the views here give
 agency roles the property sheets they need under httttha's own
 permissions, and keep a denied page from naming what was denied."""
+import deform
 from pyramid.events import ContextFound, subscriber
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.security import NO_PERMISSION_REQUIRED
@@ -22,6 +23,7 @@ from substanced.util import acquire
 from ... import _
 from ...interfaces import IAgency, IDepartment, IDossier, IStaffUser
 from ...services.accounts import roles
+from .tree import tree_url
 
 SHEETS = dict(name='properties', propertied=True, tab_title=_('Properties'),
               renderer='substanced.property:templates/propertysheets.pt',
@@ -35,7 +37,24 @@ SHEETS = dict(name='properties', propertied=True, tab_title=_('Properties'),
 class PropertiesView(PropertySheetsView):
     """Substance D's property sheets of an agency, a department, a staff
     account and the site, under the permission each is about (each sheet
-    still says who may view and who may change it)."""
+    still says who may view and who may change it), with the buttons of
+    every administration form: Cập nhật / Nhập lại / Hủy."""
+    buttons = (deform.Button('save', _('Update')),
+               deform.Button('reset', _('Reset'), type='reset'),
+               deform.Button('cancel', _('Cancel'), type='submit'))
+
+    def cancel_success(self, appstruct):
+        """Hủy: nothing saved; an agency's or a department's sheet goes
+        back to the tree (or the departments), others stay."""
+        context = self.context
+        if IAgency.providedBy(context):
+            return HTTPFound(tree_url(self.request, context))
+        if IDepartment.providedBy(context):
+            return HTTPFound(self.request.sdiapi.mgmt_path(
+                context.__parent__.__parent__, '@@danh-sach-phong-ban'))
+        return HTTPFound(self.request.sdiapi.mgmt_path(
+            context, '@@properties', self.active_sheet_name))
+    cancel_failure = cancel_success
 
 
 @subscriber(ContextFound)
