@@ -507,3 +507,33 @@ def test_every_role_lands_on_its_own_page(living_app, prefix, suffix):
     assert page.status_int == 200
     assert page.request.path.endswith('/@@' + view)
     assert shown in page.text
+
+
+def test_bad_filters_and_forged_choices_never_fail(living_app):
+    login(living_app, 'quantri.hn')
+    root, closer = open_root(living_app)
+    from substanced.util import get_oid
+    strangers = [str(get_oid(root[name])) for name in ('principals',
+                                                       'catalogs')]
+    transaction.abort()
+    closer()
+    for params in ({'don-vi': 'abc'}, {'don-vi': '9' * 40},
+                   {'don-vi': strangers[0], 'phong-ban': strangers[1]},
+                   {'phong-ban': '-1', 'page': 'x'}, {'q': '*' * 500}):
+        page = living_app.get(HANOI + '/@@nguoi-dung', params=params)
+        assert total(page) >= 0
+        living_app.get(HANOI + '/@@xuat-nguoi-dung', params=params)
+    page = living_app.get(HANOI + '/@@them-nguoi-dung',
+                          params={'don-vi': strangers[0]})
+    form = page.forms['deform']
+    form['name'] = 'gia.mao'
+    form['full_name'] = 'Giả mạo'
+    form['email'] = 'gia.mao@example.invalid'
+    form['password'] = form['password-confirm'] = 'Khoi@tao2026'
+    form['agency'].force_value(strangers[0])
+    form['department'].force_value(strangers[1])
+    form.set('checkbox', True, index=0)
+    page = form.submit('add')
+    assert 'Bạn không có quyền quản lý người dùng của cơ quan này' in \
+        page.text
+    assert stored(living_app, 'gia.mao') is None

@@ -9,6 +9,7 @@ administrators are managed from the level above) plus two rules the ACLs
 cannot say: nobody changes their own roles (``content.user``), and the
 administrator role is granted only from the level above
 (``content.user.admin_grant_refused``)."""
+import re
 import secrets
 import string
 
@@ -23,7 +24,7 @@ from substanced.util import find_catalog, find_service, get_oid
 
 from ... import _
 from ...content.user import MembershipChanged, revoke_tickets
-from ...interfaces import IDossier, IStaffUser
+from ...interfaces import IAgency, IDepartment, IDossier, IStaffUser
 from ...text import fold
 from ..administration import audit
 from ..administration.removal import RemovalRefused, staff_query
@@ -74,7 +75,7 @@ def object_for(context, oid):
     """The object of ``oid`` (a string from a form), or None."""
     try:
         return find_objectmap(context).object_for(int(oid))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -93,7 +94,7 @@ class Filters(object):
         department = params.get('phong-ban') or ''
         if self.agency and department:
             found = object_for(context, department)
-            if found is not None and get_oid(
+            if IDepartment.providedBy(found) and get_oid(
                     found.__parent__.__parent__) == int(self.agency):
                 self.department = department
 
@@ -105,7 +106,7 @@ class Filters(object):
 def departments(context, agency_oid):
     """``(oid, title)`` of the departments of the agency ``agency_oid``."""
     agency = object_for(context, agency_oid) if agency_oid else None
-    if agency is None:
+    if not IAgency.providedBy(agency):
         return ()
     return tuple((get_oid(d), d.title) for d in sorted(
         agency['phong-ban'].values(), key=lambda d: d.title))
@@ -122,11 +123,12 @@ def search(context, filters):
     query = staff_query(context, oids)
     if filters.department:
         query &= catalog['department'].eq(int(filters.department))
-    words = fold(filters.keyword).split()
-    if words:
-        # every word a prefix, as typed, without diacritics
-        for word in words:
-            query &= catalog['title_folded'].contains(word + '*')
+    # every word a prefix, without diacritics; only letters and digits
+    # reach the text index's query parser (its operators and globs too)
+    words = [w for w in re.findall(r'[a-z0-9]+', fold(filters.keyword))
+             if w not in ('and', 'or', 'not')][:10]
+    for word in words:
+        query &= catalog['title_folded'].contains(word + '*')
     return query.execute()
 
 

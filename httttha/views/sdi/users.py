@@ -18,7 +18,7 @@ from ...content.user import (
     SELF_CHANGE,
     admin_grant_refused,
 )
-from ...interfaces import IAgency, IStaffUser
+from ...interfaces import IAgency, IDepartment, IStaffUser
 from ...permissions import MANAGE_USERS, ROLES
 from ...services.accounts import users as service
 from ...services.administration.removal import RemovalRefused
@@ -175,8 +175,8 @@ def membership_validator(node, kw):
         if value.get('department'):
             department = service.object_for(request.root,
                                             value['department'])
-            if department is None or department.__parent__.__parent__ \
-                    is not agency:
+            if not IDepartment.providedBy(department) or \
+                    department.__parent__.__parent__ is not agency:
                 error = colander.Invalid(form)
                 error['department'] = _('This department is not in the '
                                         'chosen agency.')
