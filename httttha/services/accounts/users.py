@@ -135,6 +135,8 @@ def search(context, filters):
 def sorted_page(context, resultset, start, end):
     """The users ``start:end`` of ``resultset`` by name: the catalog sorts
     and stops at ``end``."""
+    if not len(resultset) or end <= start:
+        return []
     catalog = find_catalog(context, 'httttha')
     return list(resultset.sort(catalog['sort_name'], limit=end))[start:end]
 
