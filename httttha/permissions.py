@@ -120,9 +120,14 @@ def user_acl(user, agency):
     """The ACL of a staff user: the user changes its own password and
     preferences (not its login, agency or roles: the user administration
     sets those), the administrators of its agency and of every ancestor
-    manage it."""
+    manage it; an administrator, only those of the ancestors."""
     acl = [(Allow, get_oid(user), ('sdi.change-password', EDIT_ACCOUNT))]
-    for each in agency_lineage(agency):
+    lineage = agency_lineage(agency)
+    if 'agency_admin' in getattr(user, 'roles', ()):
+        # Điều 10: an agency's administrators are managed from the level
+        # above (the Tổng cục's by the site administrator)
+        lineage = lineage[1:]
+    for each in lineage:
         acl.append((Allow, role_principal('agency_admin', get_oid(each)),
                     USER_ADMIN_PERMISSIONS))
     return acl

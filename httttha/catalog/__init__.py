@@ -19,6 +19,7 @@ from ..workflows.dossier import state_of
 class HttthaIndexes(object):
     """Index definitions."""
     agency = Field()          # oid of the agency a user or object belongs to
+    department = Field()      # oid of a user's department (phòng ban)
     roles = Keyword()
     title_folded = Text()
     sort_name = Field()
@@ -58,6 +59,10 @@ class HttthaIndexViews(object):
     @indexview()
     def agency(self, default):
         return getattr(self.resource, 'agency_oid', default)
+
+    @indexview()
+    def department(self, default):
+        return getattr(self.resource, 'department_oid', None) or default
 
     @indexview()
     def roles(self, default):

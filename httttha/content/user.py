@@ -113,6 +113,11 @@ class StaffUser(User):
     last_failed_at = None
     #: changed by logout and every new password: older tickets stop working
     ticket_generation = None
+    #: locked by an administrator: no login until unlocked
+    disabled = False
+    #: set once a dossier's timeline names the user (or a petition is
+    #: assigned to it): the account is then locked, never deleted
+    has_history = False
 
     def __init__(self, password=None, email=None, tzname=None, locale=None,
                  full_name='', job_title=''):
@@ -239,6 +244,38 @@ SELF_CHANGE = _('self-membership-refused',
                         'it.')
 
 
+ADMIN_GRANT = _('admin-grant-refused',
+                default='Only an administrator of the level above may make '
+                        'a user administrator of this agency.')
+
+
+def admin_grant_refused(request, agency, roles, user=None):
+    """Whether giving ``roles`` at ``agency`` to ``user`` (None: a new
+    user) makes an administrator the requesting user may not make
+    (Điều 10: a Cục's administrators are managed by the Tổng cục's; an
+    agency's administrator role is granted from the level above, the
+    Tổng cục's by the site administrator)."""
+    if 'agency_admin' not in set(roles or ()) or agency is None:
+        return False
+    if user is not None and 'agency_admin' in user.roles and \
+            user.agency_oid == get_oid(agency):
+        return False            # held already: nothing is granted
+    above = agency.__parent__
+    return not has_permission(MANAGE_USERS, above, request)
+
+
+class MembershipChanged(object):
+    """An administrator changed ``user``'s login, agency, department or
+    roles through its property sheet (``before``/``after``: plain
+    values); the audit trail listens."""
+
+    def __init__(self, request, user, before, after):
+        self.request = request
+        self.user = user
+        self.before = before
+        self.after = after
+
+
 def self_change_refused(request, user, appstruct):
     """Whether ``appstruct`` would change the requesting user's own
     agency, department or roles (separation of duties)."""
@@ -263,6 +300,12 @@ def membership_validator(node, kw):
             error['roles'] = SELF_CHANGE
             raise error
         agency, department = resolve_membership(request.root, value)
+        if admin_grant_refused(request, agency, value.get('roles'),
+                               context if IStaffUser.providedBy(context)
+                               else None):
+            error = colander.Invalid(form, ADMIN_GRANT)
+            error['roles'] = ADMIN_GRANT
+            raise error
         if value.get('department') and (
                 department is None or department.__parent__.__parent__
                 is not agency):
@@ -324,12 +367,21 @@ class MembershipPropertySheet(PropertySheet):
         if self_change_refused(self.request, user, appstruct):
             # the form's validator says so first; this guards other callers
             raise HTTPForbidden()
+        before = self.get()
         if appstruct.get('login', user.__name__) != user.__name__:
             user.name = appstruct['login']      # substanced's renamer
         user.full_name = appstruct['full_name']
         user.job_title = appstruct['job_title']
         agency, department = resolve_membership(user, appstruct)
         user.assign(agency, appstruct['roles'], department)
+        after = self.get()
+        if after != before:
+            self.request.registry.notify(MembershipChanged(
+                self.request, user, _plain(before), _plain(after)))
+
+
+def _plain(values):
+    return dict(values, roles=sorted(values['roles']))
 
 
 class PreferencesSchema(Schema):

@@ -83,6 +83,36 @@ def close_generic_views(root, registry):
             set_acl(user, user_acl(user, agency), registry=registry)
 
 
+def manage_users(root, registry):
+    """Issue 15 (C2, C3): the ``department`` index of the users screen,
+    the ACLs of the agencies' administrators (managed from the level
+    above), and the history flag of every user a dossier's timeline
+    names (read once here; kept up by a subscriber since)."""
+    from substanced.util import set_acl
+    from ..permissions import user_acl
+    from ..services.accounts.users import mark_history
+    catalog = root['catalogs']['httttha']
+    catalog.update_indexes(registry=registry, reindex=True)
+    users = root['principals']['users']
+    by_name = {}
+    for user in users.values():
+        agency = user.agency() if hasattr(user, 'agency') else None
+        if agency is not None:
+            set_acl(user, user_acl(user, agency), registry=registry)
+            catalog.reindex_resource(user)
+        if getattr(user, 'full_name', ''):
+            by_name.setdefault(user.full_name, []).append(user)
+    for dossier in catalog['procedure'].any(
+            ['HTTT01', 'HTTT02', 'HTTT03']).execute():
+        mark_history(dossier)
+        # entries written before they carried the login name people by
+        # their full name: every user of that name keeps the history
+        for entry in dossier.timeline:
+            if not entry.get('who_login'):
+                for user in by_name.get(entry.get('who'), ()):
+                    user.has_history = True
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -91,3 +121,4 @@ def includeme(config):
     config.add_evolution_step(add_tree_version)
     config.add_evolution_step(drop_agency_csrf_attribute)
     config.add_evolution_step(close_generic_views)
+    config.add_evolution_step(manage_users)

@@ -49,6 +49,12 @@ ALLOWED = {
     ('thong-ke', 'agency'): {r: {OWN, CHILD} for r in STATS},
     ('nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('them-nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},
+    ('xuat-nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},
+    # what a role does there (the landing of the roles whose screens come
+    # later): whoever opens the agency
+    ('chuc-nang', 'agency'): dict(
+        {r: {OWN} for r in EVERY_ROLE},
+        **{r: {OWN, CHILD} for r in SUBTREE_VIEWERS}),
     ('add_agency', 'agency'): {'agency_admin': {OWN, CHILD}},
     # Cơ cấu tổ chức (C1); moving or deleting an agency is a view of its
     # parent (?ten=), so an administrator's own agency is out of reach
@@ -68,6 +74,10 @@ ALLOWED = {
     ('add_department', 'phong-ban'): {'agency_admin': {OWN, CHILD}},
     # staff accounts
     ('properties', 'user'): {'agency_admin': {OWN, CHILD}},
+    ('sua-nguoi-dung', 'user'): {'agency_admin': {OWN, CHILD}},
+    ('vai-tro', 'user'): {'agency_admin': {OWN, CHILD}},
+    ('tai-khoan', 'user'): {'agency_admin': {OWN, CHILD}},
+    ('xoa-nguoi-dung', 'user'): {'agency_admin': {OWN, CHILD}},
     ('change_password', 'self'): {r: {SELF} for r in EVERY_ROLE},
     # Preferences (e-mail, zone, language); an administrator also sees its
     # own roles, but changing them is refused by the sheet: nobody grants

@@ -167,8 +167,9 @@ def _count_client_failure(request):
 
 def authenticate(request, login, password, now=None):
     """Check a login; return ``(user, outcome)`` where outcome is one of
-    'ok', 'unknown', 'wrong', 'locked' (now or already) or 'throttled'
-    (too many failures from this client address).
+    'ok', 'unknown', 'wrong', 'locked' (now or already), 'disabled'
+    (locked by an administrator) or 'throttled' (too many failures from
+    this client address).
 
     An unknown login costs the same password hashing and the same kind of
     write as a real one, and locks the same way (through a shadow), so
@@ -197,6 +198,12 @@ def authenticate(request, login, password, now=None):
             return user, 'locked'
         return user, 'unknown' if user is None else 'wrong'
     lockout.succeeded(user)
+    if getattr(user, 'disabled', False):
+        # said only to whoever knows the password: the answer tells
+        # nobody else that the account exists
+        log.warning('login refused: %r is locked by an administrator '
+                    '(from %s)', login, address)
+        return user, 'disabled'
     log.info('login: %r from %s', login, address)
     return user, 'ok'
 
@@ -251,7 +258,8 @@ class StaffAuthenticationPolicy(AuthTktAuthenticationPolicy):
             # password change
             tokens = tuple(filter(None, identity.get('tokens') or ())) or (
                 'g0',)
-            if user is not None and ticket_token(user) in tokens:
+            if user is not None and ticket_token(user) in tokens and \
+                    not getattr(user, 'disabled', False):
                 memo[userid] = self._groupfinder(userid, request)
         return memo[userid]
 

@@ -34,6 +34,9 @@ MESSAGES = {
     'wrong': _('Wrong login or password.'),
     'locked': _('login-locked', default='This account is locked for '
                 '${minutes} minutes after repeated failed logins.'),
+    'disabled': _('login-disabled', default='This account has been '
+                  'locked by an administrator: ask the administrator of '
+                  'your agency to unlock it.'),
     'throttled': _('login-throttled', default='Too many failed logins from '
                    'this address: please try again in ${minutes} minutes.'),
     'csrf': _('The form has expired; please log in again.'),

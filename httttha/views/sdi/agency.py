@@ -1,39 +1,51 @@
-"""Back-office views of an agency: workspace, users, adding agencies,
-departments and users."""
-import colander
-import deform
+"""Back-office views of an agency: the staff's landing, the workspace,
+the page of what a role does, adding agencies and departments (the
+users screen is in ``users``)."""
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import has_permission
 from pyramid.view import view_config
 from substanced.form import FormView
 from substanced.sdi import mgmt_view
-from substanced.util import find_catalog, get_oid
+from substanced.util import get_oid
 
 from ... import _
-from ...text import fold
 from ...content.agency import AgencySchema, DepartmentSchema
 from ...content.application import PROCEDURES
 from ...content.dossier import local_time
-from ...content.user import ROLE_CHOICES
 from ...interfaces import IAgency, IDepartmentFolder
 from ...services.accounts import roles
-from ...services.accounts.logins import add_user
 from ...services.administration import audit
-from ...services.administration.removal import staff_query
 from ...services.administration.tree import audited_values
 from ...workflows.dossier import STATE_TITLES, state_of
 from ..paging import Page
-from .accounts import AddUserSchema
 from .tree import form_buttons, tree_url
 
-PAGE_SIZE = 50
+#: where each role lands (the first the user holds, in this order): the
+#: workspace for those who process dossiers, the users screen for the
+#: administrators, the statistics for the viewers, and for the roles whose
+#: screens come later the page saying what they can do
+LANDINGS = (
+    (('officer', 'specialist', 'leader', 'complaints_leader'), 'ban-lam-viec'),
+    (('agency_admin',), 'nguoi-dung'),
+    (('viewer',), 'thong-ke'),
+    (('web_editor', 'report_admin'), 'chuc-nang'),
+)
+
+
+def landing(user):
+    """The view name ``user`` lands on in its agency."""
+    held = set(getattr(user, 'roles', ()))
+    for names, view in LANDINGS:
+        if held.intersection(names):
+            return view
+    return 'chuc-nang'
 
 
 @view_config(name='httt', permission='view')
 @mgmt_view(name='httt', permission='view', tab_condition=False)
 def staff_entry(context, request):
-    """The staff entry point: the first screen the user's roles give in
-    its agency (the workspace for those who process dossiers)."""
+    """The staff entry point: the screen made for the user's roles in its
+    agency."""
     user = request.user
     if user is None:
         return HTTPFound(request.sdiapi.mgmt_path(request.root, '@@login'))
@@ -41,9 +53,49 @@ def staff_entry(context, request):
     if agency is None:
         return HTTPFound(request.sdiapi.mgmt_path(request.root,
                                                   '@@manage_main'))
-    tabs = request.sdiapi.mgmt_views(agency)
-    view = tabs[0]['view_name'] if tabs else 'ban-lam-viec'
-    return HTTPFound(request.sdiapi.mgmt_path(agency, '@@' + view))
+    return HTTPFound(request.sdiapi.mgmt_path(agency, '@@' + landing(user)))
+
+
+#: what each role does, and where (None: its screens come with a later
+#: version); the page ``chuc-nang`` lists those of the user's roles
+FUNCTIONS = {
+    'officer': (_('Receive and process the online dossiers'),
+                'ban-lam-viec'),
+    'specialist': (_('Draft the answers to the petitions assigned to you'),
+                   'ban-lam-viec'),
+    'leader': (_('Assign, approve and follow the dossiers'), 'ban-lam-viec'),
+    'complaints_leader': (_('Assign and approve the petitions'),
+                          'ban-lam-viec'),
+    'agency_admin': (_('Manage the accounts and roles of the users'),
+                     'nguoi-dung'),
+    'viewer': (_('Follow the statistics of online support'), 'thong-ke'),
+    'web_editor': (_('Edit the guidance pages, the questions and answers '
+                     'and the news of the agency on the portal'), None),
+    'report_admin': (_('Receive, approve, search and export the periodic '
+                       'reports'), None),
+}
+
+
+@mgmt_view(context=IAgency, name='chuc-nang', permission=roles.VIEW,
+           tab_condition=False, renderer='httttha:templates/sdi/functions.pt')
+def functions(context, request):
+    """Chức năng: what the user's roles here let it do, with a link to
+    each screen that exists (the web editor's and the report
+    administrator's come with later versions: said, never a 403)."""
+    user = request.user
+    here = get_oid(context)
+    held = [r for r in getattr(user, 'roles', ())
+            if getattr(user, 'agency_oid', None) == here]
+    tabs = {v['view_name'] for v in request.sdiapi.mgmt_views(context)}
+    rows = []
+    for name in held:
+        text, view = FUNCTIONS[name]
+        rows.append({'role': roles.ROLES[name].title, 'text': text,
+                     'url': request.sdiapi.mgmt_path(context, '@@' + view)
+                     if view in tabs else None})
+    return {'agency': context, 'rows': rows,
+            'password_url': request.sdiapi.mgmt_path(
+                user, '@@change_password') if user is not None else None}
 
 
 @mgmt_view(context=IAgency, name='ban-lam-viec', tab_title=_('Workspace'),
@@ -78,71 +130,6 @@ def workspace(context, request):
         'sizes': service.PAGE_SIZES,
         'classifications': service.CLASSIFICATIONS,
     }
-
-
-@mgmt_view(context=IAgency, name='nguoi-dung', tab_title=_('Users'),
-           permission=roles.MANAGE_USERS,
-           renderer='httttha:templates/sdi/users.pt')
-def users(context, request):
-    """The users of this agency and of its sub-agencies, paged."""
-    catalog = find_catalog(context, 'httttha')
-    oids = [get_oid(a) for a in context.walk()]
-    # users only: the agency index holds the dossiers of these agencies too
-    query = staff_query(context, oids)
-    keyword = request.params.get('q', '').strip()
-    if keyword:
-        query &= catalog['title_folded'].contains(fold(keyword) + '*')
-    resultset = query.execute()
-    page = Page(request, len(resultset), PAGE_SIZE)
-    resultset = resultset.sort(catalog['sort_name'], limit=page.end)
-    agencies = {get_oid(a): a for a in context.walk()}
-    rows = list(resultset)[page.start:page.end]
-    role_titles = dict(ROLE_CHOICES)
-    return {
-        'rows': [{
-            'user': u,
-            'agency': agencies.get(u.agency_oid),
-            'roles': [role_titles[r] for r in u.roles],
-        } for u in rows],
-        'page': page,
-        'keyword': keyword,
-    }
-
-
-@mgmt_view(context=IAgency, name='them-nguoi-dung',
-           permission=roles.MANAGE_USERS, tab_condition=False,
-           renderer='substanced.sdi:templates/form.pt')
-class AddAgencyUserView(FormView):
-    """Add a user to this agency with roles held here."""
-    title = _('Add user')
-    buttons = (deform.Button('add', _('Add')), deform.Button(
-        'cancel', _('Cancel'), type='submit'))
-
-    class schema(AddUserSchema):
-        job_title = colander.SchemaNode(colander.String(),
-                                        title=_('Job title'), missing='')
-        roles = colander.SchemaNode(
-            colander.Set(), title=_('Roles'),
-            widget=deform.widget.CheckboxChoiceWidget(values=ROLE_CHOICES),
-            validator=colander.All(
-                colander.Length(min=1, min_err=_('Choose at least one role.')),
-                colander.ContainsOnly(list(roles.ROLES))))
-    schema = schema()
-
-    def add_success(self, appstruct):
-        user_roles = appstruct.pop('roles')
-        user = add_user(self.context, self.request.registry, **appstruct)
-        user.assign(self.context, user_roles)
-        self.request.sdiapi.flash(self.request.localizer.translate(_(
-            'user-added', default='User ${login} added.',
-            mapping={'login': user.__name__})), 'success')
-        return HTTPFound(self.request.sdiapi.mgmt_path(
-            self.context, '@@nguoi-dung'))
-
-    def cancel_success(self, appstruct):
-        return HTTPFound(self.request.sdiapi.mgmt_path(
-            self.context, '@@nguoi-dung'))
-    cancel_failure = cancel_success
 
 
 @mgmt_view(context=IAgency, name='add_agency',
