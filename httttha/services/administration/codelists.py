@@ -290,14 +290,7 @@ def edit_entry(request, entry, code, title, order, active, effect=''):
                                           'in this list.',
                                   mapping={'code': code}))
     if effect != entry.effect and entry.used():
-        # the dossiers decided with it were moved by what it did then
-        raise CodeListError(_('codelist-effect-locked',
-                              default='"${title}" is used by ${count} '
-                                      'dossiers: what it does cannot be '
-                                      'changed. Deactivate it and add a '
-                                      'new entry instead.',
-                              mapping={'title': entry.title,
-                                       'count': entry.used()}))
+        raise CodeListError(effect_locked(entry))
     entry.title = title
     entry.order = order
     entry.active = active
@@ -322,6 +315,15 @@ def set_active(request, entry, active):
                  'codelist.deactivate', entry, before=before,
                  after=_snapshot(entry), codelist=entry.__parent__.__name__)
     return entry
+
+
+def effect_locked(entry):
+    # the dossiers decided with it were moved by what it did then
+    return _('codelist-effect-locked',
+             default='"${title}" is used by ${count} dossiers: what it does '
+                     'cannot be changed. Deactivate it and add a new entry '
+                     'instead.',
+             mapping={'title': entry.title, 'count': entry.used()})
 
 
 def code_locked(entry):

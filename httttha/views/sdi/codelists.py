@@ -4,17 +4,21 @@ and delete those no dossier uses (after a confirmation).  The rules are
 in ``services.administration.codelists``."""
 import colander
 import deform
-from pyramid.httpexceptions import HTTPFound
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.session import check_csrf_token
 from substanced.form import FormView
 from substanced.schema import Schema
 from substanced.sdi import mgmt_view
 
 from ... import _
-from ...content.codelist import CODE_PATTERN, EFFECTS, ICodeList, \
-    ICodeListEntry
+from ...content.codelist import (
+    CODE_PATTERN,
+    EFFECTS,
+    ICodeList,
+    ICodeListEntry,
+)
 from ...interfaces import IAgency, ICodeLists
-from ...permissions import MANAGE_CODELISTS
+from ...permissions import MANAGE_AGENCY, MANAGE_CODELISTS
 from ...services.administration import codelists as service
 from ...services.administration.tree import root_agency
 
@@ -32,13 +36,22 @@ def _entries_url(request, codelist, **query):
     return request.sdiapi.mgmt_path(codelist, '@@muc', _query=query or None)
 
 
+def _general_admin_tab(context, request):
+    """Only on the Tổng cục, for those who manage the code lists."""
+    return context is root_agency(request.root) and request.has_permission(
+        MANAGE_CODELISTS, request.root)
+
+
+# asked with the agency administrators' permission, as the working
+# calendar is (the role × view matrix lists it so); the lists themselves
+# check MANAGE_CODELISTS, which only the Tổng cục's administrators hold
 @mgmt_view(context=IAgency, name='danh-muc', tab_title=_('Code lists'),
-           permission=MANAGE_CODELISTS,
-           tab_condition=lambda context, request:
-           context is root_agency(request.root))
+           permission=MANAGE_AGENCY, tab_condition=_general_admin_tab)
 def agency_tab(context, request):
     """The Tổng cục's tab "Danh mục": the code lists, one click away from
     the administrator's landing page."""
+    if not _general_admin_tab(context, request):
+        raise HTTPNotFound()
     return HTTPFound(request.sdiapi.mgmt_path(request.root['danh-muc'],
                                               '@@danh-sach'))
 
@@ -58,7 +71,8 @@ def lists(context, request):
     return {'rows': rows}
 
 
-@mgmt_view(context=ICodeList, name='muc', tab_title=_('codelist-entries', default='Entries'),
+@mgmt_view(context=ICodeList, name='muc',
+           tab_title=_('codelist-entries', default='Entries'),
            permission=MANAGE_CODELISTS, renderer=ENTRIES)
 def entries(context, request):
     """The entries of a list, searched by code or title (accents
@@ -116,7 +130,8 @@ class EntrySchema(Schema):
         validator=colander.Range(0, 9999),
         description=_('Forms offer the entries in this order.'))
     active = colander.SchemaNode(
-        colander.Boolean(), title=_('codelist-active', default='Active'), missing=False,
+        colander.Boolean(), title=_('codelist-active', default='Active'),
+        missing=False,
         description=_('Forms offer only the active entries; dossiers keep '
                       'showing the others.'))
 
@@ -127,15 +142,20 @@ def entry_schema(request, codelist, entry=None):
     schema = EntrySchema().bind(request=request, codelist=codelist,
                                 entry=entry)
     if codelist.has_effect:
+        def effect_validator(node, value):
+            colander.OneOf([k for k, _t in EFFECTS])(node, value)
+            if entry is not None and entry.used() and value != entry.effect:
+                raise colander.Invalid(node, service.effect_locked(entry))
         schema.add(colander.SchemaNode(
             colander.String(), name='effect', title=_('What it does'),
-            validator=colander.OneOf([k for k, _t in EFFECTS]),
+            validator=effect_validator,
             widget=deform.widget.RadioChoiceWidget(values=EFFECTS)))
     return schema
 
 
 BUTTONS = (deform.Button('update', _('Update')),
-           deform.Button('reset', _('codelist-reset', default='Reset'), type='reset'),
+           deform.Button('reset', _('codelist-reset', default='Reset'),
+                         type='reset'),
            deform.Button('cancel', _('Cancel')))
 
 
@@ -188,7 +208,8 @@ class AddEntryView(EntryForm):
         return self._back()
 
 
-@mgmt_view(context=ICodeListEntry, name='sua', tab_title=_('codelist-edit', default='Edit'),
+@mgmt_view(context=ICodeListEntry, name='sua',
+           tab_title=_('codelist-edit', default='Edit'),
            permission=MANAGE_CODELISTS, renderer=FORM)
 class EditEntryView(EntryForm):
     """Sửa: title, order and active flag always; the code only while no

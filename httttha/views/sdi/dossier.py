@@ -12,8 +12,8 @@ from substanced.workflow import WorkflowError
 
 from ... import _
 from ...content.application import ACCEPT, VNDate, application_sections
+from ...content.codelist import ACCEPT as ACCEPTING
 from ...content.codelist import (
-    ACCEPT,
     CLASSIFICATION_LISTS,
     REFUSAL_REASONS,
     REFUSE,
@@ -81,10 +81,10 @@ def _decision_rules(effects):
     def validate(node, value):
         effect = effects.get(value['support'])
         error = colander.Invalid(node)
-        if effect != ACCEPT and not value['message'].strip():
+        if effect != ACCEPTING and not value['message'].strip():
             error['message'] = _('Write the reason or the guidance for the '
                                  'applicant.')
-        if effect == ACCEPT:
+        if effect == ACCEPTING:
             appointment = value['appointment']
             node_ = node['appointment']
             missing = colander.Invalid(node_)
@@ -204,7 +204,7 @@ class DecisionView(StepView):
 
     def _appointment(self, appstruct):
         return appstruct['appointment'] \
-            if self.effects.get(appstruct['support']) == ACCEPT else None
+            if self.effects.get(appstruct['support']) == ACCEPTING else None
 
     def _reason(self, appstruct):
         return appstruct['refusal_reason'] \
