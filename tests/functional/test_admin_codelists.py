@@ -155,6 +155,8 @@ def test_used_entry_is_not_deleted_nor_recoded(living_app):
     # the code cannot change; the user's other input stays in the form
     edit = admin.get(SUPPORT + '/out_of_jurisdiction/@@sua')
     assert 'đã được sử dụng cho' in flash_text(edit)
+    assert [' '.join(b.get_text().split()) for b in edit.html.select(
+        '#deform button')] == ['Cập nhật', 'Nhập lại', 'Hủy']
     form = edit.forms['deform']
     fill(form, {'code': 'ngoai_tham_quyen',
                 'title': 'Không thuộc thẩm quyền (đã sửa)'})
@@ -238,6 +240,15 @@ def test_new_support_type_is_offered_and_chosen(living_app):
     confirm = admin.get(SUPPORT + '/chuyen_co_quan_khac/@@xoa')
     assert 'đã được sử dụng cho 1 hồ sơ' in confirm.html.select_one(
         '.refused').get_text()
+    # nor can what it does change: the dossier was refused by it
+    form = admin.get(SUPPORT + '/chuyen_co_quan_khac/@@sua').forms['deform']
+    fill(form, {'effect': 'accept'})
+    response = form.submit('update')
+    assert 'nên không thể đổi tác dụng' in response.text
+    root, closer = open_root(living_app)
+    assert root['danh-muc']['loai-ho-tro']['chuyen_co_quan_khac'].effect \
+        == 'refuse'
+    closer()
 
 
 def test_deactivated_entry_leaves_forms_but_stays_on_dossiers(living_app):
