@@ -53,20 +53,24 @@ def contacts(root):
 @content('Code Lists', icon='glyphicon glyphicon-list')
 @implementer(ICodeLists)
 class CodeLists(Folder):
-    """The code lists (danh mục); filled by later features."""
+    """The code lists (danh mục): one ``content.codelist.CodeList`` per
+    list, made by ``services.administration.codelists``."""
     title = _('Code lists')
 
 
 @subscribe_root_added()
 def root_added(event):
-    """Anonymous visitors may see the public pages; the code lists exist."""
+    """Anonymous visitors may see the public pages; the code lists' folder
+    exists."""
     root = event.object
     registry = event.registry
     set_acl(root, get_acl(root, []) + [(Allow, Everyone, 'view')],
             registry=registry)
-    codelists = registry.content.create('Code Lists')
-    codelists.__sdi_deletable__ = False
-    root.add('danh-muc', codelists, registry=registry)
+    if 'danh-muc' not in root:
+        # the code lists' service may have made it already (with the lists)
+        codelists = registry.content.create('Code Lists')
+        codelists.__sdi_deletable__ = False
+        root.add('danh-muc', codelists, registry=registry)
     root['catalogs'].add_catalog('httttha')
     if registry.settings.get('httttha.demo'):
         # the development admin's password is printed by `make run`; in

@@ -113,6 +113,17 @@ def manage_users(root, registry):
                     user.has_history = True
 
 
+def add_codelists(root, registry):
+    """Issue 15 (C4): the code lists, made from the constants the forms
+    offered before (same codes: the dossiers keep their values), with the
+    uses of the dossiers already stored counted."""
+    from ..services.administration.codelists import (count_uses,
+                                                     ensure_codelists)
+    created = ensure_codelists(root, registry)
+    if created:
+        count_uses(root, [codelist.__name__ for codelist in created])
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -122,3 +133,4 @@ def includeme(config):
     config.add_evolution_step(drop_agency_csrf_attribute)
     config.add_evolution_step(close_generic_views)
     config.add_evolution_step(manage_users)
+    config.add_evolution_step(add_codelists)

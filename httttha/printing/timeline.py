@@ -37,7 +37,10 @@ def notice_values(request, dossier, entry):
     translate = request.localizer.translate
     agency = dossier.agency
     parent = agency.parent_agency
-    support = dict(SUPPORT_TYPES).get(entry.get('support'))
+    # the titles the entry recorded when decided (code lists); entries
+    # stored before then name a support type of the constants
+    support = entry.get('refusal_reason_title') or entry.get(
+        'support_title') or dict(SUPPORT_TYPES).get(entry.get('support'))
     slip = entry['slip']
     values = {
         'parent_title': parent.title if parent is not None else '',

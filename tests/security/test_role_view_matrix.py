@@ -101,7 +101,19 @@ ALLOWED = {
     ('de-xuat', 'dossier'): {'specialist': {OWN}},
     # the site's settings (footer contacts): the Tổng cục's administrators
     ('properties', 'root'): {'agency_admin': {'tc-site'}},
+    # the code lists: the Tổng cục's administrators (the agency's tab
+    # leads there; it answers 404 below the Tổng cục)
+    ('danh-muc', 'agency'): {'agency_admin': {OWN, CHILD}},
+    ('danh-sach', 'danh-muc'): {'agency_admin': {'tc-site'}},
+    ('muc', 'codelist'): {'agency_admin': {'tc-site'}},
+    ('them', 'codelist'): {'agency_admin': {'tc-site'}},
+    ('sua', 'codelist-entry'): {'agency_admin': {'tc-site'}},
+    ('trang-thai', 'codelist-entry'): {'agency_admin': {'tc-site'}},
+    ('xoa', 'codelist-entry'): {'agency_admin': {'tc-site'}},
 }
+
+#: the site's own objects, whose views only the Tổng cục's roles may reach
+SITE_KINDS = {'root', 'danh-muc', 'codelist', 'codelist-entry'}
 
 #: views that need no permission: their own code decides (the login and
 #: logout forms, the landing redirects, asking for a password reset and
@@ -181,6 +193,8 @@ def site_samples(root):
             'resets': principals['resets'], 'catalogs': root['catalogs'],
             'system-catalog': root['catalogs']['system'],
             'danh-muc': root['danh-muc'],
+            'codelist': root['danh-muc']['loai-ho-tro'],
+            'codelist-entry': root['danh-muc']['loai-ho-tro']['valid'],
             'admin-user': principals['users']['admin']}
 
 
@@ -260,7 +274,7 @@ def expected(name, kind, role, relation, prefix):
     if name in PUBLIC:
         return kind not in UNDER_DOSSIERS
     where = ALLOWED.get((name, kind), {}).get(role, set())
-    if kind == 'root':
+    if kind in SITE_KINDS:
         return '%s-site' % prefix in where
     return relation in where
 

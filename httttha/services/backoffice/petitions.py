@@ -12,31 +12,23 @@ from substanced.util import find_catalog, find_objectmap, get_oid
 
 from ... import _
 from ...content.application import PETITION_KINDS
+from ...content.codelist import (
+    CLASSIFICATION_LISTS,
+    CONDITIONS,
+    JURISDICTIONS,
+    PETITIONERS,
+)
 from ...content.dossier import local_time, now
 from ...workflows.dossier import act, state_of
 from .. import notifications
+from ..administration import codelists
 from .processing import StepRefused, new_slip, store_files
 from ..accounts.roles import DRAFT, ROLES
 from .scope import visible_agencies
 
-#: the four classifications of Quyết định 11/QĐ-TCTHADS Bước 1, each a code list
-CONDITIONS = (
-    ('eligible', _('Eligible for handling')),
-    ('unclear', _('Not eligible: unclear content or petitioner')),
-    ('anonymous', _('Not eligible: anonymous or false name')),
-    ('already_handled', _('Already handled under the law')),
-)
-JURISDICTIONS = (
-    ('within', _('Within the jurisdiction of this agency')),
-    ('other_agency', _('Within the jurisdiction of another enforcement '
-                       'agency')),
-    ('other_body', _('Outside civil enforcement: another body')),
-)
-PETITIONERS = (
-    ('one', _('One person')),
-    ('several', _('Several people')),
-    ('collective', _('A crowd (collective petition)')),
-)
+#: the four classifications of Quyết định 11/QĐ-TCTHADS Bước 1: the
+#: constants the code lists were made from (``content.codelist``); forms
+#: offer the lists' active entries (``classification_choices``)
 CLASSIFICATIONS = (
     ('content', _('By content'), PETITION_KINDS),
     ('condition', _('By processing condition'), CONDITIONS),
@@ -60,16 +52,29 @@ NOT_ASSIGNED = _('Only the officer assigned to this petition may propose '
 NOT_STAFF = _('Choose an officer of this agency who drafts answers.')
 
 
+def classification_choices(resource, request=None):
+    """(criterion, title, [(code, title)]) of the four classifications:
+    the active entries of their code lists, what the form offers."""
+    return codelists.classifications(resource, request)
+
+
 def classify(request, dossier, values, note=''):
-    """Bước 1: record the four classifications (all required) and forward
-    the petition to the leaders."""
-    missing = [name for name, _t, _v in CLASSIFICATIONS
-               if not values.get(name)]
+    """Bước 1: record the four classifications (all required, each an
+    active entry of its code list) and forward the petition to the
+    leaders.  The entry keeps the titles given, as they read then."""
+    choices = classification_choices(dossier)
+    missing = [name for name, _t, offered in choices
+               if values.get(name) not in dict(offered)]
     if missing:
         raise StepRefused(_('Classify the petition on all four criteria.'))
     dossier.classification = {name: values[name]
-                              for name, _t, _v in CLASSIFICATIONS}
-    return act(request, dossier, 'classify', note=note)
+                              for name, _t, _v in choices}
+    titles = {name: dict(offered)[values[name]]
+              for name, _t, offered in choices}
+    for criterion, _title, list_name in CLASSIFICATION_LISTS:
+        codelists.use(dossier, list_name, values[criterion])
+    return act(request, dossier, 'classify', note=note,
+               classification_titles=titles)
 
 
 def assignable(agency, registry=None):

@@ -10,29 +10,36 @@ any time and the citizen's page shows it.  Mail is a copy, sent only on
 commit.
 """
 from ... import _
+from ...content.codelist import (
+    ACCEPT,
+    ORIGINAL_PAPERS,
+    REFUSAL_REASONS,
+    REFUSE,
+    SUPPLEMENT,
+    SUPPORT,
+)
 from ...content.dossier import local_time
 from ...printing.numbering import next_number, slip_number
 from ...workflows.dossier import act, state_of
 from .. import notifications
+from ..administration import codelists
 
-#: (state, support type) -> transition
+#: (state, what the support type does) -> transition; the support types
+#: are a code list (``content.codelist``), each entry saying what it does
 DECISIONS = {
-    ('submitted', 'valid'): 'accept',
-    ('submitted', 'supplement'): 'ask_supplement',
-    ('submitted', 'out_of_jurisdiction'): 'refuse',
-    ('submitted', 'no_right'): 'refuse',
-    ('resubmitted', 'valid'): 'accept_resubmitted',
-    ('resubmitted', 'supplement'): 'ask_supplement_again',
-    ('resubmitted', 'out_of_jurisdiction'): 'refuse_resubmitted',
-    ('resubmitted', 'no_right'): 'refuse_resubmitted',
+    ('submitted', ACCEPT): 'accept',
+    ('submitted', SUPPLEMENT): 'ask_supplement',
+    ('submitted', REFUSE): 'refuse',
+    ('resubmitted', ACCEPT): 'accept_resubmitted',
+    ('resubmitted', SUPPLEMENT): 'ask_supplement_again',
+    ('resubmitted', REFUSE): 'refuse_resubmitted',
 }
 
-#: the notice each support type produces, by channel
-SLIP_OF_SUPPORT = {
-    'valid': 'appointment_notice',
-    'supplement': 'supplement_notice',
-    'out_of_jurisdiction': 'refusal_notice',
-    'no_right': 'refusal_notice',
+#: the notice each kind of support decision produces
+SLIP_OF_EFFECT = {
+    ACCEPT: 'appointment_notice',
+    SUPPLEMENT: 'supplement_notice',
+    REFUSE: 'refusal_notice',
 }
 
 NOT_NOW = _('This step is not possible in the dossier\'s current state.')
@@ -62,12 +69,20 @@ def can_return_result(dossier):
         dossier.procedure == 'HTTT03' and state == 'originals_received')
 
 
-def slip_kind(dossier, support):
-    """The notice of a support decision: a walk-in's incomplete dossier
-    gets the "Phiếu hướng dẫn hoàn thiện hồ sơ"."""
-    if support == 'supplement' and dossier.channel == 'counter':
+def support_effect(dossier, support):
+    """What the support type ``support`` does (accept, supplement,
+    refuse), or None when it is not an active entry of its list."""
+    if not codelists.is_active(dossier, SUPPORT, support):
+        return None
+    return codelists.effect_of(dossier, SUPPORT, support) or None
+
+
+def slip_kind(dossier, effect):
+    """The notice of a support decision that does ``effect``: a walk-in's
+    incomplete dossier gets the "Phiếu hướng dẫn hoàn thiện hồ sơ"."""
+    if effect == SUPPLEMENT and dossier.channel == 'counter':
         return 'guidance_slip'
-    return SLIP_OF_SUPPORT[support]
+    return SLIP_OF_EFFECT[effect]
 
 
 def register_walk_in(request, agency, procedure, data, files):
@@ -125,34 +140,64 @@ def _finish(request, dossier, transition, uploads, mail, slip=None,
 
 
 def decide(request, dossier, support, message, uploads=(), appointment=None,
-           mail=False):
-    """Hỗ trợ: record the officer's support decision and move the dossier
-    (accepted with an appointment, back to the citizen for a supplement,
-    or refused with the reason)."""
-    transition = DECISIONS.get((state_of(dossier), support))
+           mail=False, refusal_reason=''):
+    """Hỗ trợ: record the officer's support decision (an active entry of
+    the support types) and move the dossier (accepted with an
+    appointment, back to the citizen for a supplement, or refused with
+    the reason, and the refusal reason of its list when one is given).
+    The entry keeps the titles as they read when it was decided."""
+    effect = support_effect(dossier, support)
+    transition = DECISIONS.get((state_of(dossier), effect))
     if transition is None or dossier.procedure == 'HTTT02':
         raise StepRefused(NOT_NOW)
-    details = {'support': support}
-    if support == 'valid':
+    details = {'support': support,
+               'support_title': codelists.title_of(dossier, SUPPORT, support,
+                                                   request)}
+    if effect == ACCEPT:
         details['appointment'] = dict(appointment)
+    if effect == REFUSE and refusal_reason:
+        if not codelists.is_active(dossier, REFUSAL_REASONS, refusal_reason):
+            raise StepRefused(_('Choose a refusal reason of the list.'))
+        details['refusal_reason'] = refusal_reason
+        details['refusal_reason_title'] = codelists.title_of(
+            dossier, REFUSAL_REASONS, refusal_reason, request)
+        codelists.use(dossier, REFUSAL_REASONS, refusal_reason)
+    codelists.use(dossier, SUPPORT, support)
     return _finish(request, dossier, transition, uploads, mail,
-                   slip=slip_kind(dossier, support), message=message,
+                   slip=slip_kind(dossier, effect), message=message,
                    **details)
 
 
+def originals_papers(dossier, request=None):
+    """The papers to compare when the applicant brings the originals, as
+    (code, label): the active entries of the original papers' list, then
+    every document sent online (no code)."""
+    return (codelists.active_choices(dossier, ORIGINAL_PAPERS, request) +
+            [('', f.title) for _slot, f in dossier.attachments()])
+
+
 def receive_originals(request, dossier, checklist, message='', mail=False):
-    """Nhận hồ sơ gốc: ``checklist`` is [(label, matched, note)]; when
-    every paper matches the dossier moves on, otherwise the citizen gets
-    ``message`` as guidance and the dossier waits for them again."""
+    """Nhận hồ sơ gốc: ``checklist`` is [(label, matched, note)] or
+    [(label, matched, note, code)] (``code``: the paper's entry in the
+    original papers' list); when every paper matches the dossier moves
+    on, otherwise the citizen gets ``message`` as guidance and the
+    dossier waits for them again."""
     if not can_receive_originals(dossier):
         raise StepRefused(NOT_NOW)
-    checklist = [{'label': label, 'matched': bool(matched), 'note': note}
-                 for label, matched, note in checklist]
-    matched = all(item['matched'] for item in checklist)
+    items = []
+    for item in checklist:
+        label, matched, note = item[:3]
+        code = item[3] if len(item) > 3 else ''
+        stored = {'label': label, 'matched': bool(matched), 'note': note}
+        if code:
+            stored['code'] = code
+            codelists.use(dossier, ORIGINAL_PAPERS, code)
+        items.append(stored)
+    matched = all(item['matched'] for item in items)
     transition = 'receive_originals' if matched else 'originals_mismatch'
     return _finish(request, dossier, transition, (), mail,
                    slip='originals_receipt' if matched else 'guidance_slip',
-                   message=message, checklist=checklist)
+                   message=message, checklist=items)
 
 
 def transfer(request, dossier):

@@ -42,6 +42,7 @@ from ...services.intake.supplement import (
     keep_current_files,
     supplement,
 )
+from ...services.administration.codelists import entry_titles
 from ...services.administration.tree import agency_by_code, agency_outline
 from ...services.administration.treecache import cached
 from ...workflows.dossier import STATE_TITLES, state_of
@@ -249,6 +250,8 @@ def _public_timeline(dossier):
                 entry.get('appointment')),
             'files': [f for f in files if f is not None],
             'changes': [c['label'] for c in entry.get('changes', ())],
+            # the support type and refusal reason, as titled when decided
+            'coded': entry_titles(dossier, entry),
         })
     return entries
 

@@ -12,10 +12,18 @@ from substanced.workflow import WorkflowError
 
 from ... import _
 from ...content.application import ACCEPT, VNDate, application_sections
-from ...content.dossier import ACTIONS, SUPPORT_TYPES, local_time
+from ...content.codelist import ACCEPT as ACCEPTING
+from ...content.codelist import (
+    CLASSIFICATION_LISTS,
+    REFUSAL_REASONS,
+    REFUSE,
+    SUPPORT,
+)
+from ...content.dossier import ACTIONS, local_time
 from ...interfaces import IDossier
 from ...printing.timeline import notice_pdf
 from ...services.accounts import roles
+from ...services.administration import codelists
 from ...services.backoffice import petitions, processing
 from ...services.intake.submission import limits
 from ...workflows.dossier import STATE_TITLES, state_of
@@ -66,39 +74,56 @@ def _uploads(appstruct):
     return [(f['filename'], f['fp'], f['mimetype']) for f in files]
 
 
-def _decision_rules(node, value):
+def _decision_rules(effects):
     """A refusal or a supplement needs its reason or guidance; an
-    acceptance needs the appointment's date and place."""
-    error = colander.Invalid(node)
-    if value['support'] != 'valid' and not value['message'].strip():
-        error['message'] = _('Write the reason or the guidance for the '
-                             'applicant.')
-    if value['support'] == 'valid':
-        appointment = value['appointment']
-        node_ = node['appointment']
-        missing = colander.Invalid(node_)
-        if not appointment['date']:
-            missing['date'] = _('Give the date of the appointment.')
-        if not appointment['place']:
-            missing['place'] = _('Give the place of the appointment.')
-        if missing.children:
-            error.add(missing, node.children.index(node_))
-    if error.children:
-        raise error
+    acceptance needs the appointment's date and place.  ``effects``: what
+    each support type offered does."""
+    def validate(node, value):
+        effect = effects.get(value['support'])
+        error = colander.Invalid(node)
+        if effect != ACCEPTING and not value['message'].strip():
+            error['message'] = _('Write the reason or the guidance for the '
+                                 'applicant.')
+        if effect == ACCEPTING:
+            appointment = value['appointment']
+            node_ = node['appointment']
+            missing = colander.Invalid(node_)
+            if not appointment['date']:
+                missing['date'] = _('Give the date of the appointment.')
+            if not appointment['place']:
+                missing['place'] = _('Give the place of the appointment.')
+            if missing.children:
+                error.add(missing, node.children.index(node_))
+        if error.children:
+            raise error
+    return validate
+
+
+def _support_node(choices):
+    """Loại hỗ trợ: the active support types of the code list."""
+    return colander.SchemaNode(
+        colander.String(), name='support', title=_('Type of support'),
+        validator=colander.OneOf([k for k, _t in choices]),
+        widget=deform.widget.RadioChoiceWidget(values=choices))
+
+
+def _refusal_reason_node(choices):
+    """Lý do từ chối: the active refusal reasons, for a refusal."""
+    return colander.SchemaNode(
+        colander.String(), name='refusal_reason',
+        title=_('Refusal reason'), missing='',
+        description=_('When the request is refused.'),
+        validator=colander.OneOf([''] + [k for k, _t in choices]),
+        widget=deform.widget.SelectWidget(
+            values=[('', _('- Choose -'))] + list(choices)))
 
 
 class DecisionSchema(Schema):
-    support = colander.SchemaNode(
-        colander.String(), title=_('Type of support'),
-        validator=colander.OneOf([k for k, _t in SUPPORT_TYPES]),
-        widget=deform.widget.RadioChoiceWidget(
-            values=SUPPORT_TYPES))
     message = _text(_('Opinion'), required=False, area=True,
                     description=_('Shown to the applicant: the guidance, the '
                                   'reason, or what to bring.'))
     appointment = Appointment(title=_('Appointment (complete and valid '
                                       'dossiers)'))
-    validator = staticmethod(_decision_rules)
 
 
 def _guard(request, dossier, allowed):
@@ -159,7 +184,14 @@ class DecisionView(StepView):
 
     def __init__(self, context, request):
         StepView.__init__(self, context, request)
-        self.schema = DecisionSchema()
+        choices = codelists.active_choices(context, SUPPORT, request)
+        self.effects = {code: codelists.effect_of(context, SUPPORT, code)
+                        for code, _t in choices}
+        self.schema = DecisionSchema(
+            validator=_decision_rules(self.effects))
+        self.schema.add_before('message', _support_node(choices))
+        self.schema.add_before('message', _refusal_reason_node(
+            codelists.active_choices(context, REFUSAL_REASONS, request)))
         self.schema.add_before('appointment', _files_node(request))
 
     def show(self, form):
@@ -171,16 +203,28 @@ class DecisionView(StepView):
             'contact': agency.phone or ''}})}
 
     def _appointment(self, appstruct):
-        return appstruct['appointment'] if appstruct['support'] == 'valid' \
-            else None
+        return appstruct['appointment'] \
+            if self.effects.get(appstruct['support']) == ACCEPTING else None
+
+    def _reason(self, appstruct):
+        return appstruct['refusal_reason'] \
+            if self.effects.get(appstruct['support']) == REFUSE else ''
 
     def preview_success(self, appstruct):
         """Xuất phiếu: the notice as it would be sent, nothing recorded."""
         dossier = self.context
+        request = self.request
+        support = appstruct['support']
+        reason = self._reason(appstruct)
         entry = {'slip': {'kind': processing.slip_kind(
-                     dossier, appstruct['support']),
+                     dossier, self.effects[support]),
                      'number': '…', 'date': local_time().date()},
-                 'support': appstruct['support'],
+                 'support': support,
+                 'support_title': codelists.title_of(dossier, SUPPORT,
+                                                     support, request),
+                 'refusal_reason_title': codelists.title_of(
+                     dossier, REFUSAL_REASONS, reason, request)
+                 if reason else '',
                  'message': appstruct['message'],
                  'appointment': self._appointment(appstruct),
                  'who': getattr(self.request.user, 'full_name', '')}
@@ -191,7 +235,8 @@ class DecisionView(StepView):
         return self._done(processing.decide, appstruct['support'],
                           appstruct['message'], _uploads(appstruct),
                           appointment=self._appointment(appstruct),
-                          mail=mail)
+                          mail=mail,
+                          refusal_reason=self._reason(appstruct))
 
     def send_mail_success(self, appstruct):
         return self.send_success(appstruct, mail=True)
@@ -224,12 +269,10 @@ def originals_schema(labels):
     return schema
 
 
-def originals_checklist(dossier):
-    """The papers to compare: the signed application, the ID paper and
-    every document sent online."""
-    return ([_('Signed application (original)'),
-             _('Identity paper')] +
-            [f.title for _slot, f in dossier.attachments()])
+def originals_checklist(dossier, request=None):
+    """The papers to compare, as (code, label): the active original papers
+    of the code list, then every document sent online."""
+    return processing.originals_papers(dossier, request)
 
 
 @mgmt_view(context=IDossier, name='nhan-ho-so-goc',
@@ -247,15 +290,13 @@ class OriginalsView(StepView):
 
     def __init__(self, context, request):
         StepView.__init__(self, context, request)
-        translate = request.localizer.translate
-        self.labels = [translate(label)
-                       for label in originals_checklist(context)]
-        self.schema = originals_schema(self.labels)
+        self.papers = originals_checklist(context, request)
+        self.schema = originals_schema([label for _c, label in self.papers])
 
     def save_success(self, appstruct, mail=False):
         checklist = [(label, appstruct['paper_%d' % i]['matched'],
-                      appstruct['paper_%d' % i]['note'])
-                     for i, label in enumerate(self.labels)]
+                      appstruct['paper_%d' % i]['note'], code)
+                     for i, (code, label) in enumerate(self.papers)]
         return self._done(processing.receive_originals, checklist,
                           appstruct['message'], mail=mail)
 
@@ -319,7 +360,8 @@ def detail(context, request):
                   or getattr(f, 'is_response', False)],
         'entries': [dict(e, index=i, label=ACTIONS.get(e['action'],
                                                         e['action']),
-                         local=local_time(e['when']))
+                         local=local_time(e['when']),
+                         coded=codelists.entry_titles(context, e, request))
                     for i, e in enumerate(context.timeline)],
         'state_titles': STATE_TITLES,
         'handover': getattr(context, 'handover', None),
@@ -355,11 +397,17 @@ def _petition_steps(dossier, request, state):
 
 
 def _classification(dossier, request):
-    """(criterion, value) titles of a petition's classification."""
+    """(criterion, value) titles of a petition's classification, as they
+    read when it was classified."""
     found = dossier.classification or {}
+    given = {}
+    for entry in dossier.timeline:
+        if entry.get('classification_titles'):
+            given = entry['classification_titles']
     translate = request.localizer.translate
-    return [(translate(title), translate(dict(values).get(found[name], '')))
-            for name, title, values in petitions.CLASSIFICATIONS
+    return [(translate(title), given.get(name) or codelists.title_of(
+                dossier, list_name, found[name], request))
+            for name, title, list_name in CLASSIFICATION_LISTS
             if name in found]
 
 

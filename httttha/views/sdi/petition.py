@@ -72,7 +72,9 @@ class ClassifyView(PetitionStep):
     def __init__(self, context, request):
         PetitionStep.__init__(self, context, request)
         self.schema = Schema()
-        for name, title, values in petitions.CLASSIFICATIONS:
+        # the active entries of the four classifications' code lists
+        for name, title, values in petitions.classification_choices(
+                context, request):
             self.schema.add(_choice(name, title, values))
         self.schema.add(_text(_('Note for the leader'), name='note',
                               required=False, area=True))
