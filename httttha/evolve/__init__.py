@@ -91,3 +91,17 @@ def includeme(config):
     config.add_evolution_step(add_tree_version)
     config.add_evolution_step(drop_agency_csrf_attribute)
     config.add_evolution_step(close_generic_views)
+    config.add_evolution_step(add_period_lock)
+
+
+def add_period_lock(root, registry):
+    """Issue 15 (C6): the period lock's store (locking from this month on:
+    the dossiers in progress of earlier months are not frozen by the
+    deployment) and the Tổng cục administrators' new permission to grant
+    changes of closed periods (their grant on the root written anew)."""
+    from ..services.accounts.roles import grant_general_department
+    from ..services.backoffice.periods import ensure_periods
+    ensure_periods(root)
+    top = root_agency(root)
+    if top is not None:
+        grant_general_department(root, top, registry)
