@@ -52,6 +52,10 @@ ALLOWED = {
     ('add_agency', 'agency'): {'agency_admin': {OWN, CHILD}},
     # (the view itself answers 404 below the Tổng cục)
     ('lich-lam-viec', 'agency'): {'agency_admin': {OWN, CHILD}},
+    # the period lock's grants: the Tổng cục's administrators only (their
+    # permission is on the root; the view answers 404 below the Tổng cục)
+    ('khoa-so-lieu', 'agency'): {'agency_admin': {'tc-' + OWN,
+                                                  'tc-' + CHILD}},
     ('properties', 'agency'): dict(
         {r: {OWN} for r in EVERY_ROLE},
         **{r: {OWN, CHILD} for r in SUBTREE_VIEWERS}),
@@ -245,7 +249,8 @@ def expected(name, kind, role, relation, prefix):
     where = ALLOWED.get((name, kind), {}).get(role, set())
     if kind == 'root':
         return '%s-site' % prefix in where
-    return relation in where
+    # ``<prefix>-<relation>``: only the users of that agency (tc, hn, bd)
+    return relation in where or '%s-%s' % (prefix, relation) in where
 
 
 def ticket(registry, root, user):
