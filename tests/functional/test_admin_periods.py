@@ -17,7 +17,8 @@ from httttha.services.demo import demo_dossiers
 from httttha.workflows.dossier import state_of
 
 from ..conftest import flash_text, login, open_root
-from .submission import fill, find_dossier, submit_dossier
+from .submission import fill, find_dossier, png_bytes, submit_dossier
+from .test_lookup import open_with_id
 
 URL = '/manage/thads/@@khoa-so-lieu'
 HANOI = '/manage/thads/cuc-thads-ha-noi'
@@ -67,35 +68,32 @@ def browser(app, name):
 
 
 def dossier_of(app, key):
-    """(code, period label, state, timeline length, files) of a demo
-    dossier."""
+    """What a step may change of demo dossier ``key``: code, period,
+    state, timeline, files, proposals, assignee."""
     root, closer = open_root(app)
     try:
         dossier = find_dossier(root, demo_dossiers(root)[key])
         return {'code': dossier.code,
                 'period': periods.dossier_period(dossier).label(),
                 'state': state_of(dossier),
-                'entries': len(dossier.timeline),
-                'files': sorted(dossier.keys())}
+                'timeline': [dict(e) for e in dossier.timeline],
+                'files': sorted(dossier.keys()),
+                'proposals': [dict(p) for p in dossier.proposals or ()],
+                'assignee': dossier.assignee,
+                'id_number': dossier.applicant['id_number']}
     finally:
         closer()
 
 
-def path(key, view):
-    prefix = key.split(':')[0]
-    return '%s/ho-so/%s/@@%s' % (PATHS[prefix], key_code(key), view)
+def path(app, key, view):
+    """The back-office URL of view ``view`` of demo dossier ``key``."""
+    return '%s/ho-so/%s/@@%s' % (PATHS[key.split(':')[0]],
+                                 dossier_of(app, key)['code'], view)
 
 
-_codes = {}
-
-
-def key_code(key):
-    return _codes[key]
-
-
-def remember(app, *keys):
-    for key in keys:
-        _codes[key] = dossier_of(app, key)['code']
+def transfer_form(page):
+    return [f for f in page.forms.values()
+            if f.action.endswith('@@chuyen-thu-ly')][0]
 
 
 def fill_accept(form):
@@ -148,12 +146,11 @@ def test_a_step_opened_before_the_closing_is_refused_after_it(app, clock):
     on 10/04 (Vietnam), when March is still open, and sends it at 00:05 on
     11/04 (still 10/04 on a UTC machine): the step is refused with the
     reason (Điều 7), the dossier is unchanged."""
-    remember(app, SUBMITTED)
     before = dossier_of(app, SUBMITTED)
     assert before['period'] == '03/2026' and before['state'] == 'submitted'
     clock.move_to(LAST_MINUTES)
     officer = browser(app, 'hotro.bd')
-    form = fill_accept(officer.get(path(SUBMITTED, 'ho-tro')).forms[
+    form = fill_accept(officer.get(path(app, SUBMITTED, 'ho-tro')).forms[
         'deform'])
     clock.move_to(FIRST_MINUTES)
     page = form.submit('send').follow()
@@ -165,7 +162,7 @@ def test_a_step_opened_before_the_closing_is_refused_after_it(app, clock):
     after = dossier_of(app, SUBMITTED)
     assert after == before
     # opening the step again says so at once, before any typing
-    page = officer.get(path(SUBMITTED, 'ho-tro')).follow()
+    page = officer.get(path(app, SUBMITTED, 'ho-tro')).follow()
     assert 'đã khóa số liệu từ ngày %s' % CLOSED_ON in \
         refused_message(page)
     assert page.html.select_one('form#deform') is None
@@ -174,13 +171,11 @@ def test_a_step_opened_before_the_closing_is_refused_after_it(app, clock):
 def test_a_step_without_form_is_refused_by_the_workflow(app):
     """"Chuyển thụ lý THA" (a button, no form): refused by the event the
     workflow sends before every transition; the dossier is unchanged."""
-    remember(app, ORIGINALS)
     before = dossier_of(app, ORIGINALS)
     assert before['state'] == 'originals_received'
     officer = browser(app, 'hotro.bd')
-    detail = officer.get(path(ORIGINALS, 'chi-tiet'))
-    form = [f for f in detail.forms.values()
-            if f.action.endswith('@@chuyen-thu-ly')][0]
+    detail = officer.get(path(app, ORIGINALS, 'chi-tiet'))
+    form = transfer_form(detail)
     page = form.submit().follow()
     assert 'đã khóa số liệu từ ngày %s' % CLOSED_ON in \
         refused_message(page)
@@ -189,10 +184,9 @@ def test_a_step_without_form_is_refused_by_the_workflow(app):
 
 def test_a_leaders_petition_step_is_refused_too(app):
     key = 'bd:HTTT02:online:awaiting_assignment'
-    remember(app, key)
     before = dossier_of(app, key)
     leader = browser(app, 'lanhdao.bd')
-    page = leader.get(path(key, 'phan-cong')).follow()
+    page = leader.get(path(app, key, 'phan-cong')).follow()
     assert 'Hồ sơ %s được tiếp nhận trong kỳ báo cáo %s' % (
         before['code'], before['period']) in refused_message(page)
     assert dossier_of(app, key) == before
@@ -202,7 +196,6 @@ def test_dossiers_of_the_open_period_are_unaffected(app):
     """A dossier received today (April, open) is processed as always."""
     citizen = webtest.TestApp(app.app, extra_environ=dict(app.extra_environ))
     code = submit_dossier(citizen, 'HTTT01')
-    _codes['new'] = code
     officer = browser(app, 'hotro.bd')
     page = officer.get('%s/ho-so/%s/@@ho-tro' % (BA_DINH, code))
     page = fill_accept(page.forms['deform']).submit('send').follow()
@@ -214,10 +207,31 @@ def test_dossiers_of_the_open_period_are_unaffected(app):
         closer()
 
 
+def test_the_citizen_still_supplements_then_the_officer_is_refused(app):
+    """The citizen's supplement answers the officer's request: it is not
+    refused (the citizen does not change the period's data); the
+    officer's next step is."""
+    key = 'bd:HTTT01:online:needs_supplement'
+    before = dossier_of(app, key)
+    assert before['period'] == '03/2026'
+    citizen = webtest.TestApp(app.app, extra_environ=dict(app.extra_environ))
+    page = open_with_id(citizen, before['code'],
+                        before['id_number']).follow()
+    form = page.click(href='/bo-sung-ho-so/').forms['supplement']
+    fill(form, {'files.other_1.upload': webtest.Upload(
+        'Bản sao.png', png_bytes(), 'image/png'), 'declaration': True})
+    form.submit('send').follow()
+    assert dossier_of(app, key)['state'] == 'resubmitted'
+    officer = browser(app, 'hotro.bd')
+    page = officer.get(path(app, key, 'ho-tro')).follow()
+    assert 'đã khóa số liệu từ ngày %s' % CLOSED_ON in \
+        refused_message(page)
+    assert dossier_of(app, key)['state'] == 'resubmitted'
+
+
 # -- grants ---------------------------------------------------------------------
 
 def test_a_grant_allows_the_step_until_it_expires(app, clock):
-    remember(app, SUBMITTED, ORIGINALS)
     page = grant(app, agency_code(app, 'bd')).follow()
     assert 'Đã cấp cho phép số 1: Chi cục Thi hành án dân sự quận Ba ' \
         'Đình được cập nhật dữ liệu kỳ 03/2026 đến hết ngày 22/04/2026.' \
@@ -226,7 +240,7 @@ def test_a_grant_allows_the_step_until_it_expires(app, clock):
     assert '123/CTHADS-VP, ngày 15/04/2026' in row.get_text()
     assert row.select_one('.state').get_text().strip() == 'Còn hiệu lực'
     officer = browser(app, 'hotro.bd')
-    form = fill_accept(officer.get(path(SUBMITTED, 'ho-tro')).forms[
+    form = fill_accept(officer.get(path(app, SUBMITTED, 'ho-tro')).forms[
         'deform'])
     page = form.submit('send').follow()
     assert 'khóa số liệu' not in refused_message(page)
@@ -234,9 +248,8 @@ def test_a_grant_allows_the_step_until_it_expires(app, clock):
     # the last minutes of the grant, then the day after
     clock.move_to(vn(2026, 4, 22, 23, 55))
     officer = browser(app, 'hotro.bd')
-    detail = officer.get(path(ORIGINALS, 'chi-tiet'))
-    form = [f for f in detail.forms.values()
-            if f.action.endswith('@@chuyen-thu-ly')][0]
+    detail = officer.get(path(app, ORIGINALS, 'chi-tiet'))
+    form = transfer_form(detail)
     clock.move_to(vn(2026, 4, 23, 0, 10))
     before = dossier_of(app, ORIGINALS)
     page = form.submit().follow()
@@ -251,37 +264,33 @@ def test_a_grant_allows_the_step_until_it_expires(app, clock):
 
 def test_a_grant_without_subtree_does_not_cover_the_chi_cuc(app):
     grant(app, agency_code(app, 'hn'))
-    remember(app, SUBMITTED, 'hn:HTTT01:online:submitted')
     before = dossier_of(app, SUBMITTED)
     officer = browser(app, 'hotro.bd')
-    page = officer.get(path(SUBMITTED, 'ho-tro')).follow()
+    page = officer.get(path(app, SUBMITTED, 'ho-tro')).follow()
     assert 'đã khóa số liệu' in refused_message(page)
     assert dossier_of(app, SUBMITTED) == before
     # the Cục's own dossier is covered
     hanoi = browser(app, 'hotro.hn')
-    page = hanoi.get(path('hn:HTTT01:online:submitted', 'ho-tro'))
+    page = hanoi.get(path(app, 'hn:HTTT01:online:submitted', 'ho-tro'))
     assert page.html.select_one('form#deform') is not None
     # with its sub-agencies, the Chi cục's too
     grant(app, agency_code(app, 'hn'), subtree=True)
-    page = officer.get(path(SUBMITTED, 'ho-tro'))
+    page = officer.get(path(app, SUBMITTED, 'ho-tro'))
     page = fill_accept(page.forms['deform']).submit('send').follow()
     assert dossier_of(app, SUBMITTED)['state'] == 'accepted'
 
 
 def test_a_grant_of_a_reporting_year(app):
     """A grant for the reporting year 2025-2026 covers March 2026."""
-    remember(app, ORIGINALS)
     grant(app, agency_code(app, 'bd'), kind='year', month='', year='2026')
     officer = browser(app, 'hotro.bd')
-    detail = officer.get(path(ORIGINALS, 'chi-tiet'))
-    form = [f for f in detail.forms.values()
-            if f.action.endswith('@@chuyen-thu-ly')][0]
+    detail = officer.get(path(app, ORIGINALS, 'chi-tiet'))
+    form = transfer_form(detail)
     form.submit().follow()
     assert dossier_of(app, ORIGINALS)['state'] == 'in_processing'
 
 
 def test_revoking_asks_first_then_refuses_again(app):
-    remember(app, SUBMITTED)
     grant(app, agency_code(app, 'bd'))
     admin = browser(app, 'quantri.tc')
     page = admin.get(URL).click(href=r'thu-hoi=1')
@@ -302,7 +311,7 @@ def test_revoking_asks_first_then_refuses_again(app):
     assert row.select_one('.state').get_text().strip().startswith(
         'Đã thu hồi')
     officer = browser(app, 'hotro.bd')
-    page = officer.get(path(SUBMITTED, 'ho-tro')).follow()
+    page = officer.get(path(app, SUBMITTED, 'ho-tro')).follow()
     assert 'đã khóa số liệu' in refused_message(page)
 
 
@@ -351,13 +360,10 @@ def test_a_wrong_grant_keeps_the_input(app):
     form['valid_until'] = '01/04/2026'     # in the past
     page = form.submit('add')
     assert page.status_int == 200
-    errors = {p.find_previous_sibling().get('id') or p.parent.get('id'):
-              p.get_text() for p in page.html.select('.error-msg')}
-    text = ' '.join(errors.values())
-    assert 'Nhập số, ký hiệu văn bản.' in text
-    assert 'Nhập ngày theo dạng dd/mm/yyyy' in text or \
-        'dd/mm/yyyy' in text
-    assert 'Ngày hết hiệu lực không được trước ngày hôm nay.' in text
+    errors = [p.get_text() for p in page.html.select('.error-msg')]
+    assert errors == ['Nhập số, ký hiệu văn bản.',
+                      'Nhập ngày theo dạng dd/mm/yyyy, ví dụ 02/09/2027.',
+                      'Ngày hết hiệu lực không được trước ngày hôm nay.']
     form = page.forms['grant-form']
     assert form['agency'].value == agency_code(app, 'bd')
     assert form['subtree'].checked
