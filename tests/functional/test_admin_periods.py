@@ -431,3 +431,29 @@ def test_posts_need_the_csrf_token(app):
         assert store.since == datetime.date(2026, 1, 1)
     finally:
         closer()
+
+
+def test_bad_input_is_answered_in_vietnamese_never_500(app):
+    admin = browser(app, 'quantri.tc')
+    page = admin.get(URL + '?thu-hoi=99999999999999999999')
+    assert page.html.select_one('#confirm-revoke') is None
+    admin.get(URL + '?thu-hoi=abc')
+    token = admin.get(URL).forms['grant-form']['csrf_token'].value
+    for number in ('99999999999999999999', '-1', '', '7'):
+        page = admin.post(URL, {'csrf_token': token, 'number': number,
+                                'revoke': '1'}).follow()
+        assert 'Cho phép này không còn hiệu lực.' in flash_text(page)
+    page = admin.post(URL, {'csrf_token': token, 'agency': 'KHONG-CO',
+                            'kind': 'quarter', 'month': '13/2026',
+                            'year': 'abcd', 'document_date': 'x',
+                            'valid_until': '31/12/2099', 'reason': ' ',
+                            'document': 'y' * 300, 'add': '1'})
+    errors = [p.get_text() for p in page.html.select('.error-msg')]
+    assert errors[:2] == ['Chọn đơn vị.', 'Nhập tháng theo dạng mm/yyyy, '
+                                          'ví dụ 03/2026.']
+    assert 'Tối đa 200 ký tự.' in errors
+    assert 'Cho phép có hiệu lực tối đa một năm.' in errors
+    page = admin.post(URL, {'csrf_token': token, 'since': '2026',
+                            'set_since': '1'})
+    assert page.html.select_one('#since-form .error-msg').get_text() == \
+        'Nhập tháng theo dạng mm/yyyy, ví dụ 03/2026.'

@@ -146,6 +146,13 @@ class SinceSchema(colander.Schema):
         'Enter the month as mm/yyyy, for example 03/2026.'))
 
 
+def _number(text):
+    """A grant's number from a request, or None (an IOBTree key: beyond
+    32 bits it would raise)."""
+    text = (text or '').strip()
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
 def _errors(request, invalid):
     return {path.split('.')[-1]: msg for path, msg in invalid.asdict(
         translate=request.localizer.translate).items()}
@@ -177,10 +184,10 @@ class PeriodsView(object):
     def show(self):
         self._check()
         confirm = None
-        wanted = self.request.params.get('thu-hoi', '')
+        wanted = _number(self.request.params.get('thu-hoi'))
         store = periods.find_periods(self.request.root)
-        if wanted.isdigit() and store is not None:
-            found = store.grants.get(int(wanted))
+        if wanted is not None and store is not None:
+            found = store.grants.get(wanted)
             if found is not None and found.state(self.today) == 'active':
                 confirm = found
         return self._page(confirm=confirm)
@@ -227,9 +234,9 @@ class PeriodsView(object):
         return HTTPFound(self.url)
 
     def revoke(self):
-        number = self.request.POST.get('number', '')
-        found = periods.revoke(self.request, int(number)) \
-            if number.isdigit() else None
+        number = _number(self.request.POST.get('number'))
+        found = periods.revoke(self.request, number) \
+            if number is not None else None
         if found is None:
             self._flash(_('This grant is not in force.'), 'danger')
         else:
