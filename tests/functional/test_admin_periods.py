@@ -457,3 +457,33 @@ def test_bad_input_is_answered_in_vietnamese_never_500(app):
                             'set_since': '1'})
     assert page.html.select_one('#since-form .error-msg').get_text() == \
         'Nhập tháng theo dạng mm/yyyy, ví dụ 03/2026.'
+
+
+def test_the_evolve_step_gives_an_older_site_the_lock(clock, app_factory):
+    """A site made before the lock gets its store (locking from the month
+    of the upgrade) and the Tổng cục's administrators their permission."""
+    import transaction
+    from substanced.util import get_acl, set_acl
+    from httttha.evolve import add_period_lock
+    from httttha.permissions import MANAGE_PERIODS
+    app = app_factory()
+    root, closer = open_root(app)
+    try:
+        delattr(root, periods._ATTR)
+        set_acl(root, [(action, who, tuple(p for p in perms
+                                          if p != MANAGE_PERIODS))
+                       if isinstance(perms, (list, tuple)) else
+                       (action, who, perms)
+                       for action, who, perms in get_acl(root, [])])
+        transaction.commit()
+        admin = browser(app, 'quantri.tc')
+        admin.get(URL, status=403)
+        add_period_lock(root, app.app.registry)
+        transaction.commit()
+        assert periods.find_periods(root).since == datetime.date(2026, 4, 1)
+    finally:
+        transaction.abort()
+        closer()
+    page = admin.get(URL)
+    row = page.html.select_one('#period-list tr[data-period="03/2026"]')
+    assert 'Không áp dụng khóa' in row.get_text()
