@@ -36,6 +36,9 @@ MANAGE_CODELISTS = 'httttha.manage-codelists'
 MANAGE_SITE = 'httttha.manage-site'    # the site's settings (footer contacts)
 MANAGE_TREE = 'httttha.manage-tree'    # agencies' codes and levels
 EDIT_ACCOUNT = 'httttha.edit-account'  # an account's e-mail, zone, language
+#: grants to change data of closed reporting periods (Quy chế Điều 7: the
+#: Tổng cục decides), apart from MANAGE_TREE so it can be given alone
+MANAGE_PERIODS = 'httttha.manage-periods'
 
 #: Substance D's generic views (contents, add Folder/File, rename,
 #: Security, Undo, Database, Catalogs, principals, password resets) check
@@ -79,8 +82,10 @@ ROLES = OrderedDict((role.name, role) for role in (
 USER_ADMIN_PERMISSIONS = (MANAGE_USERS, EDIT_ACCOUNT)
 
 #: what the Tổng cục's administrators hold on the root, so on everything:
-#: the site's settings, the code lists, agencies' codes and levels
-GENERAL_ADMIN_PERMISSIONS = (MANAGE_SITE, MANAGE_CODELISTS, MANAGE_TREE)
+#: the site's settings, the code lists, agencies' codes and levels, the
+#: period lock's grants
+GENERAL_ADMIN_PERMISSIONS = (MANAGE_SITE, MANAGE_CODELISTS, MANAGE_TREE,
+                             MANAGE_PERIODS)
 
 
 def role_principal(role, agency_oid):

@@ -124,6 +124,19 @@ def add_codelists(root, registry):
         count_uses(root, [codelist.__name__ for codelist in created])
 
 
+def add_period_lock(root, registry):
+    """Issue 15 (C6): the period lock's store (locking from this month on:
+    the dossiers in progress of earlier months are not frozen by the
+    deployment) and the Tổng cục administrators' new permission to grant
+    changes of closed periods (their grant on the root written anew)."""
+    from ..services.accounts.roles import grant_general_department
+    from ..services.backoffice.periods import ensure_periods
+    ensure_periods(root)
+    top = root_agency(root)
+    if top is not None:
+        grant_general_department(root, top, registry)
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -134,3 +147,4 @@ def includeme(config):
     config.add_evolution_step(close_generic_views)
     config.add_evolution_step(manage_users)
     config.add_evolution_step(add_codelists)
+    config.add_evolution_step(add_period_lock)

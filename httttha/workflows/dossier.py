@@ -32,6 +32,18 @@ def state_of(dossier):
     return getattr(dossier, STATE_ATTR, {}).get(TYPE)
 
 
+class DossierWillTransition(object):
+    """``transition`` is about to be performed on ``dossier`` for
+    ``request``: a subscriber refuses it by raising (the period lock,
+    ``services.backoffice.periods``), before anything of the step is
+    written here."""
+
+    def __init__(self, dossier, transition, request):
+        self.dossier = dossier
+        self.transition = transition
+        self.request = request
+
+
 class DossierTransitioned(object):
     """``dossier`` has just entered ``state`` at ``when`` (the time of its
     timeline entry): what keeps time (the deadlines) listens to this
@@ -47,12 +59,14 @@ class DossierTransitioned(object):
 def act(request, dossier, transition, who=None, reindex=True, **details):
     """Perform ``transition`` on ``dossier`` for ``request`` (its permission
     is checked: ``WorkflowError`` when refused or not possible from the
-    current state), write the timeline entry with the new state and
+    current state; a ``DossierWillTransition`` subscriber may refuse it
+    first), write the timeline entry with the new state and
     ``details`` (note, message to the citizen, files, appointment,
     changes…), and reindex (a caller making several steps at once may
     leave that to itself with ``reindex=False``).  Returns the entry."""
     registry = request.registry
     workflow = get_workflow(request, TYPE, registry.content.typeof(dossier))
+    registry.notify(DossierWillTransition(dossier, transition, request))
     workflow.transition(dossier, request, transition)
     entry_when = now()
     registry.notify(DossierTransitioned(dossier, state_of(dossier),

@@ -65,6 +65,10 @@ ALLOWED = {
     ('xoa-phong-ban', 'agency'): {'agency_admin': {OWN, CHILD}},
     # (the view itself answers 404 below the Tổng cục)
     ('lich-lam-viec', 'agency'): {'agency_admin': {OWN, CHILD}},
+    # the period lock's grants: the Tổng cục's administrators only (their
+    # permission is on the root; the view answers 404 below the Tổng cục)
+    ('khoa-so-lieu', 'agency'): {'agency_admin': {'tc-' + OWN,
+                                                  'tc-' + CHILD}},
     ('properties', 'agency'): dict(
         {r: {OWN} for r in EVERY_ROLE},
         **{r: {OWN, CHILD} for r in SUBTREE_VIEWERS}),
@@ -276,7 +280,8 @@ def expected(name, kind, role, relation, prefix):
     where = ALLOWED.get((name, kind), {}).get(role, set())
     if kind in SITE_KINDS:
         return '%s-site' % prefix in where
-    return relation in where
+    # ``<prefix>-<relation>``: only the users of that agency (tc, hn, bd)
+    return relation in where or '%s-%s' % (prefix, relation) in where
 
 
 def ticket(registry, root, user):

@@ -24,7 +24,7 @@ from ...interfaces import IDossier
 from ...printing.timeline import notice_pdf
 from ...services.accounts import roles
 from ...services.administration import codelists
-from ...services.backoffice import petitions, processing
+from ...services.backoffice import periods, petitions, processing
 from ...services.intake.submission import limits
 from ...workflows.dossier import STATE_TITLES, state_of
 from ..public.forms import CheckedFileWidget
@@ -136,7 +136,8 @@ def _guard(request, dossier, allowed):
 
 class StepView(FormView):
     """A step of the officer's: shown only when the dossier is in the
-    right state; the workflow checks the permission again."""
+    right state and its reporting period is open (or a grant covers it);
+    the workflow checks the permission and the period again."""
     allowed = None
     buttons = ()
 
@@ -144,6 +145,9 @@ class StepView(FormView):
         refused = _guard(self.request, self.context, type(self).allowed)
         if refused is not None:
             return refused
+        # a dossier of a closed period: said before the form is filled in
+        # (PeriodClosed, answered by views.sdi.periods)
+        periods.check(self.request, self.context)
         return FormView.__call__(self)
 
     def _done(self, step, *args, **kw):
