@@ -16,6 +16,7 @@ from ...content.dossier import ACTIONS, SUPPORT_TYPES, local_time
 from ...interfaces import IDossier
 from ...printing.timeline import notice_pdf
 from ...services.accounts import roles
+from ...services.administration import audit
 from ...services.backoffice import petitions, processing
 from ...services.intake.submission import limits
 from ...workflows.dossier import STATE_TITLES, state_of
@@ -305,6 +306,7 @@ def detail(context, request):
     """Chi tiết hồ sơ (B3)."""
     from ...services.backoffice import deadlines
     state = state_of(context)
+    audit.record(request, 'dossier.read', context)
     calendar = deadlines.get_calendar(request.root)
     today = local_time().date()
     return {
@@ -373,6 +375,8 @@ def notice(context, request):
         raise HTTPNotFound()
     if not entry.get('slip'):
         raise HTTPNotFound()
+    audit.record(request, 'dossier.file', context,
+                 notice=int(request.subpath[0]))
     return _pdf(notice_pdf(request, context, entry),
                 'phieu-%s-%s.pdf' % (context.code, request.subpath[0]))
 
@@ -389,6 +393,7 @@ def attachment(context, request):
     if not (getattr(found, 'is_attachment', False) or
             getattr(found, 'is_response', False)):
         raise HTTPNotFound()
+    audit.record(request, 'dossier.file', context, file=found.__name__)
     return download(request, found)
 
 
