@@ -48,6 +48,7 @@ ALLOWED = {
     ('tiep-nhan-truc-tiep', 'agency'): {r: {OWN} for r in PROCESSORS},
     ('thong-ke', 'agency'): {r: {OWN, CHILD} for r in STATS},
     ('nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},
+    ('nhat-ky', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('them-nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('add_agency', 'agency'): {'agency_admin': {OWN, CHILD}},
     # (the view itself answers 404 below the Tổng cục)
