@@ -54,6 +54,9 @@ LAYER_SIZE = 20
 #: a request that wrote entries indexes the journal after its response
 #: once this many wait (``httttha.audit_index_batch``)
 INDEX_BATCH = 50
+#: past this many journal layers a writer indexes them itself (only bulk
+#: scripts get there: a server indexes after its responses)
+MAX_PENDING_LAYERS = 500
 #: how long entries are kept by default (``httttha.audit_retention_days``)
 RETENTION_DAYS = 3650
 #: lowest bits of a key: entries of the same microsecond
@@ -388,6 +391,10 @@ def record(request, action, target=None, before=None, after=None,
             return
         store = ensure_store(conn.root())
         store.journal.push(item, store.state.generation)
+        if len(store.journal.layers) > MAX_PENDING_LAYERS:
+            # nobody indexes (a bulk script without finished callbacks):
+            # this transaction does, rather than let the journal grow
+            index_pending(store)
     _index_after(request)
 
 
