@@ -120,9 +120,7 @@ def test_state_change_found_by_dossier_code(app):
 
 def test_denial_is_recorded(app):
     login(app, 'hotro.bd')
-    refused = app.get(HANOI + '/@@nguoi-dung', status=403)
-    assert 'nguoi-dung' not in refused.text or True
-    # and a denial outside /manage's views: none here, the 403 page above
+    app.get(HANOI + '/@@nguoi-dung', status=403)
     logout(app)
     login(app, 'quantri.hn')
     rows, total, _p = search(app, hanh_dong='access.denied',
