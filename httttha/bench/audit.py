@@ -1,7 +1,7 @@
 """httttha-bench-audit: the audit trail's search at scale (issue 15).
 
 Fills an audit store of its own (a FileStorage, ``--path``) with
-``--entries`` entries in bulk, as the indexer would store them but without
+``--entries`` entries in bulk, indexed as the indexer does but without
 the journal (``record`` is not called: ten million requests would take
 days), spread over ``--days`` days before ``--until``, across 756
 agencies (63 Cục of 12 Chi cục each), three users each and a plausible mix
@@ -13,6 +13,7 @@ of 50 entries): first with a cold cache, then warm (median of
     httttha-bench-audit --entries 10000000 --path var/bench-audit
 """
 import argparse
+import collections
 import datetime
 import os
 import random
@@ -21,11 +22,12 @@ import sys
 import time
 
 import transaction
-from BTrees.LOBTree import LOTreeSet
 from ZODB import DB
 from ZODB.FileStorage import FileStorage
 
 from ..services.administration import audit
+from ..services.administration.audit.store import AuditStore, ROOT_KEY
+from ..vntime import VN
 
 CUCS, CHI_CUCS, USERS_PER_AGENCY = 63, 11, 3
 TOP = 1
@@ -57,7 +59,7 @@ def fill(path, count, days, until, seed=15, batch=200000):
     db = DB(storage, cache_size=200000)
     conn = db.open()
     root = conn.root()
-    store = root[audit.ROOT_KEY] = audit.AuditStore()
+    store = root[ROOT_KEY] = AuditStore()
     transaction.commit()
     rng = random.Random(seed)
     tree = agencies()
@@ -65,16 +67,11 @@ def fill(path, count, days, until, seed=15, batch=200000):
     end = audit.micros(until)
     start = end - days * 86400 * 10 ** 6
     step = (end - start) // count
-    entries = store.entries
-    sets = {'user': store.by_user, 'action': store.by_action,
-            'code': store.by_code, 'agency': store.by_agency}
-    sizes = {}
-    day_counts = {}
+    counts = collections.Counter()
     started = time.time()
     us = start
     for n in range(count):
         us += rng.randint(1, 2 * step - 1) if step > 1 else 1
-        key = us << audit.SEQ_BITS
         agency, _cuc = tree[rng.randrange(len(tree))]
         login = 'u%d.%d' % (agency, rng.randrange(USERS_PER_AGENCY))
         action = actions[rng.randrange(len(actions))]
@@ -84,32 +81,15 @@ def fill(path, count, days, until, seed=15, batch=200000):
             code = 'HS%08d' % (n // 10 + rng.randrange(50))
         elif action == 'user.edit':
             code = login
-        entries[key] = (us, login, agency, '10.%d.%d.%d' % (
-            agency % 250, n % 250, 1), action, None, '', code, '',
-            None)
-        for name, value in (('user', login), ('action', action),
-                            ('code', code.lower()), ('agency', agency)):
-            if value == '':
-                continue
-            tree_ = sets[name]
-            members = tree_.get(value)
-            if members is None:
-                members = tree_[value] = LOTreeSet()
-            members.add(key)
-            sizes[(name, value)] = sizes.get((name, value), 0) + 1
-        day = us // (86400 * 10 ** 6)   # UTC days: counts only, approx.
-        day_counts[day] = day_counts.get(day, 0) + 1
+        store.add((us, login, agency, '10.%d.%d.%d' % (
+            agency % 250, n % 250, 1), action, None, '', code, '', None), counts)
         if (n + 1) % batch == 0:
+            store.count(counts)
             transaction.commit()
             conn.cacheMinimize()
             rate = (n + 1) / (time.time() - started)
             print('%d entries, %.0f/s' % (n + 1, rate), file=sys.stderr)
-    # the counts (written once here; the indexer keeps them entry by entry)
-    store.sizes.update(sizes)
-    for day, n in day_counts.items():
-        store.days[audit.day_of(day * 86400 * 10 ** 6 + 43200 * 10 ** 6)] = \
-            store.days.get(audit.day_of(
-                day * 86400 * 10 ** 6 + 43200 * 10 ** 6), 0) + n
+    store.count(counts)
     transaction.commit()
     seconds = time.time() - started
     conn.close()
@@ -119,7 +99,7 @@ def fill(path, count, days, until, seed=15, batch=200000):
 
 def queries(until, cuc=100):
     """(title, Query) of what the screen asks."""
-    today = until.astimezone(audit.VN).date()
+    today = until.astimezone(VN).date()
     month = today - datetime.timedelta(days=30)
     year = today - datetime.timedelta(days=365)
     subtree = [cuc] + list(range(cuc + 1, cuc + 1 + CHI_CUCS))
@@ -152,7 +132,7 @@ def measure(path, until, repeat=5):
                               read_only=True)
         db = DB(storage, cache_size=50000)
         conn = db.open()
-        store = conn.root()[audit.ROOT_KEY]
+        store = conn.root()[ROOT_KEY]
         times = []
         total = None
         for _i in range(repeat + 1):

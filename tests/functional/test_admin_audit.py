@@ -261,7 +261,7 @@ def test_concurrent_writers_never_conflict(app):
                 item = (audit.micros(audit.utcnow()), 'luong-%d' % number,
                         None, '10.0.0.%d' % number, 'login.failure', None,
                         '', '', '', None)
-                store.journal.push(item, store.state.generation)
+                store.push(item)
                 if step == 0:
                     barrier.wait(20)
                 try:
@@ -283,7 +283,7 @@ def test_concurrent_writers_never_conflict(app):
     conn = db.open(transaction_manager=manager)
     try:
         store = audit.find_store(conn.root())
-        assert list(audit.pending(store)) == []
+        assert list(store.pending()) == []
         for n in (0, threads - 1):
             total, entries = audit.search(store, audit.Query(
                 user='luong-%d' % n))

@@ -189,7 +189,7 @@ def authenticate(request, login, password, now=None):
         log.warning('login refused: %r is locked (from %s)', login, address)
         _count_client_failure(request)
         audit.record(request, 'login.locked', user=login or '',
-                     agency=audit._agency_of(user))
+                     agency=audit.agency_of(user))
         return user, 'locked'
     if user is None or not good:
         locked = lockout.failed(account, now)
@@ -198,7 +198,7 @@ def authenticate(request, login, password, now=None):
                     'unknown login' if user is None else 'wrong password',
                     login, address, ' - account locked' if locked else '')
         audit.record(request, 'login.locked' if locked else 'login.failure',
-                     user=login or '', agency=audit._agency_of(user),
+                     user=login or '', agency=audit.agency_of(user),
                      reason='unknown' if user is None else 'wrong')
         if locked:
             return user, 'locked'

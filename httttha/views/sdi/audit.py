@@ -88,7 +88,7 @@ class AuditView(object):
         return self._agencies
 
     def _store(self):
-        conn = audit._audit_connection(self.request)
+        conn = audit.connection(self.request)
         return audit.find_store(conn.root()) if conn is not None else None
 
     def rows(self, entries):
