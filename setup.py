@@ -69,7 +69,7 @@ setup(
             'httttha-handover = httttha.scripts.handover:main',
             'httttha-bench-data = httttha.scripts.bench_data:main',
             'httttha-audit-sweep = '
-            'httttha.services.administration.audit.sweep:main',
+            'httttha.scripts.audit_sweep:main',
             'httttha-bench-audit = httttha.bench.audit:main',
         ],
     },

@@ -7,8 +7,7 @@ from collections import namedtuple
 
 from BTrees.LOBTree import LOSet, intersection, multiunion
 
-from .store import SEQ_BITS, day_of, day_start, fold, from_micros, micros, \
-    utcnow
+from .store import SEQ_BITS, day_of, day_start, fold, from_micros
 
 #: what an entry holds; ``key`` orders entries by time (None while the
 #: entry waits in the journal)
@@ -104,8 +103,8 @@ class _Indexed(object):
             return
         # no filter: counted by day, paged day by day; the period's first
         # and last days may be partial, so those are counted in the keys
-        self.days = list(store.days.items(day_of(query.low), day_of(min(
-            query.high, micros(utcnow()) + 86400 * 10 ** 6))))
+        self.days = list(store.days.items(day_of(query.low),
+                                          day_of(query.high)))
         self.total = sum(
             len(self._day_keys(day)) if position in (0, len(self.days) - 1)
             and (query.start or query.end) else count

@@ -1,11 +1,9 @@
-"""Retention of the audit trail: ``httttha-audit-sweep`` (cron, daily)
-indexes what waits in the journal and removes the entries older than
-``httttha.audit_retention_days``, a batch per transaction."""
-import argparse
+"""Retention of the audit trail: the sweep (``httttha-audit-sweep``, cron,
+daily) indexes what waits in the journal and removes the entries older
+than ``httttha.audit_retention_days``, a batch per transaction."""
 import datetime
-import sys
 
-from .store import database, in_own_transaction, micros, utcnow
+from .store import in_own_transaction, micros, utcnow
 
 #: how long entries are kept by default (``httttha.audit_retention_days``)
 RETENTION_DAYS = 3650
@@ -39,28 +37,3 @@ def sweep_all(registry, batch=50000, now=None):
         total_removed += done[1]
         if done[1] < batch:
             return total_indexed, total_removed
-
-
-def main(argv=None):
-    """httttha-audit-sweep <ini>: index the audit journal and remove the
-    entries older than ``httttha.audit_retention_days`` (cron, daily)."""
-    from pyramid.paster import bootstrap, setup_logging
-    parser = argparse.ArgumentParser(prog='httttha-audit-sweep',
-                                     description=main.__doc__)
-    parser.add_argument('config_uri')
-    parser.add_argument('--batch', type=int, default=50000,
-                        help='entries removed per transaction')
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    setup_logging(args.config_uri)
-    env = bootstrap(args.config_uri)
-    try:
-        registry = env['registry']
-        if database(registry) is None:
-            parser.error('no audit database (zodbconn.uri.audit)')
-        indexed, removed = sweep_all(registry, args.batch)
-        print('Nhật ký hệ thống: %d mục được lập chỉ mục, %d mục quá %d '
-              'ngày đã xóa.' % (indexed, removed,
-                                retention_days(registry.settings)))
-    finally:
-        env['closer']()
-    return 0
