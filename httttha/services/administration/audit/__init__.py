@@ -36,6 +36,7 @@ from substanced.event import subscribe_root_added
 
 from .... import _
 from ....workflows.dossier import DossierTransitioned
+from ..tree import find_agency, root_agency
 from .search import Entry, Query, Result, search
 from .store import (
     MAX_PENDING_LAYERS,
@@ -131,28 +132,14 @@ def _plain(value, depth=0):
 # -- writing -----------------------------------------------------------------
 
 def agency_of(resource):
-    """The agency a resource belongs to: itself for an agency, the user's
-    for a staff account, else the nearest agency above it."""
-    if resource is None:
-        return None
-    if getattr(resource, 'is_agency', False):
-        return resource
-    if getattr(resource, 'agency_oid', None) is not None and hasattr(
-            resource, 'check_password'):
-        from ...accounts.logins import user_agency
-        try:
-            return user_agency(resource)
-        except Exception:
-            return None
+    """The agency a resource belongs to: a staff account's or a dossier's
+    ``agency``, else the nearest agency at or above it."""
     agency = getattr(resource, 'agency', None)
+    if callable(agency):        # a staff account's
+        agency = agency()
     if getattr(agency, 'is_agency', False):
         return agency
-    node = getattr(resource, '__parent__', None)
-    while node is not None:
-        if getattr(node, 'is_agency', False):
-            return node
-        node = getattr(node, '__parent__', None)
-    return None
+    return find_agency(resource)
 
 
 def _oid(resource):
@@ -304,7 +291,6 @@ def add_audit_store(root, registry):
     administrators' permission to read it (the agencies' ACLs anew)."""
     from substanced.util import set_acl
     from ....permissions import agency_acl
-    from ..tree import root_agency
     audit = audit_root(root)
     if audit is not None:
         ensure_store(audit)

@@ -13,6 +13,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from ZODB.POSException import ConflictError
 
+from ....auditlog import Layer
 from ....vntime import VN
 
 log = logging.getLogger(__name__)
@@ -66,33 +67,14 @@ def fold(text):
 
 # -- the journal: where requests write --------------------------------------
 
-class Layer(Persistent):
-    """Up to about ``LAYER_SIZE`` journal entries, in the order added."""
-
-    def __init__(self):
-        self.items = []
-
-    def append(self, item):
-        self.items.append(item)
-        self._p_changed = True
-
-    def _p_resolveConflict(self, old, committed, new):
-        # entries are only ever added: the new ones go after the
-        # committed ones, which keep their places (the indexer counts
-        # what it has read of a layer)
-        before = len(old['items'])
-        if len(committed['items']) < before or len(new['items']) < before:
-            raise ConflictError('audit journal layer shortened')
-        state = dict(committed)
-        state['items'] = committed['items'] + new['items'][before:]
-        return state
-
-
 class Journal(Persistent):
     """The layers not yet indexed (and the last indexed one), oldest
     first, as ``(generation, Layer)``: a request appends to the newest,
     and starts a new layer when it is full, dropping those the indexer
-    has read entirely."""
+    has read entirely.  The layers are those of Substance D's log
+    (``httttha.auditlog``): concurrent additions merge, the committed
+    ones keeping their places (the indexer counts what it has read of
+    a layer)."""
 
     def __init__(self, layer_size=LAYER_SIZE):
         self.layer_size = layer_size
