@@ -35,12 +35,12 @@ from pyramid.events import subscriber
 from substanced.event import subscribe_root_added
 
 from .... import _
+from ....auditlog import audit_root
 from ....workflows.dossier import DossierTransitioned
 from ..tree import find_agency, root_agency
 from .search import Entry, Query, Result, search
 from .store import (
     MAX_PENDING_LAYERS,
-    audit_root,
     connection,
     ensure_store,
     find_store,

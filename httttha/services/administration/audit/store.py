@@ -229,26 +229,16 @@ class AuditStore(Persistent):
         return len(keys)
 
 
-def find_store(audit_root):
-    return audit_root.get(ROOT_KEY)
+def find_store(mapping):
+    """The store in the audit database's root ``mapping``, or None."""
+    return mapping.get(ROOT_KEY)
 
 
-def ensure_store(audit_root):
-    store = audit_root.get(ROOT_KEY)
+def ensure_store(mapping):
+    store = mapping.get(ROOT_KEY)
     if store is None:
-        store = audit_root[ROOT_KEY] = AuditStore()
+        store = mapping[ROOT_KEY] = AuditStore()
     return store
-
-
-def audit_root(root):
-    """The audit database's root mapping of a main-database root."""
-    conn = getattr(root, '_p_jar', None)
-    if conn is None:
-        return None
-    try:
-        return conn.get_connection('audit').root()
-    except KeyError:
-        return None
 
 
 def database(registry):
