@@ -38,6 +38,7 @@ tests_require = [
     'playwright',
     'pypdf',
     'time-machine',  # the date-sensitive tests run at frozen instants
+    'openpyxl',  # reads the Excel exports in tests
 ]
 
 setup(
@@ -67,6 +68,9 @@ setup(
             'httttha-deadline-digest = httttha.scripts.deadline_digest:main',
             'httttha-handover = httttha.scripts.handover:main',
             'httttha-bench-data = httttha.scripts.bench_data:main',
+            'httttha-audit-sweep = '
+            'httttha.scripts.audit_sweep:main',
+            'httttha-bench-audit = httttha.bench.audit:main',
         ],
     },
 )

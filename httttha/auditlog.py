@@ -120,7 +120,7 @@ class AuditLog(_AuditLog):
                 yield gen, idx, entry
 
 
-def _audit_root(root):
+def audit_root(root):
     """The audit database's root mapping, or None without one."""
     conn = getattr(root, '_p_jar', None)
     if conn is None:
@@ -135,7 +135,7 @@ def ensure_auditlog(root):
     """Store the audit log as ``AuditLog`` (keeping the entries of
     Substance D's own, renumbered from generation 0); None without an
     audit database."""
-    audit = _audit_root(root)
+    audit = audit_root(root)
     if audit is None:
         return None
     log = audit.get('auditlog')

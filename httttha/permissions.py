@@ -36,6 +36,7 @@ MANAGE_CODELISTS = 'httttha.manage-codelists'
 MANAGE_SITE = 'httttha.manage-site'    # the site's settings (footer contacts)
 MANAGE_TREE = 'httttha.manage-tree'    # agencies' codes and levels
 EDIT_ACCOUNT = 'httttha.edit-account'  # an account's e-mail, zone, language
+VIEW_AUDIT = 'httttha.view-audit'      # the audit trail of the subtree
 #: grants to change data of closed reporting periods (Quy chế Điều 7: the
 #: Tổng cục decides), apart from MANAGE_TREE so it can be given alone
 MANAGE_PERIODS = 'httttha.manage-periods'
@@ -69,7 +70,8 @@ ROLES = OrderedDict((role.name, role) for role in (
          subtree=(VIEW, VIEW_STATS),
          local=(WORK, VIEW_DOSSIERS, ASSIGN, APPROVE)),
     Role('agency_admin', _('Agency administrator'),
-         subtree=(VIEW, VIEW_STATS, MANAGE_AGENCY, MANAGE_USERS)),
+         subtree=(VIEW, VIEW_STATS, MANAGE_AGENCY, MANAGE_USERS,
+                  VIEW_AUDIT)),
     Role('web_editor', _('Web editor'),
          local=(VIEW, EDIT_GUIDANCE)),
     Role('report_admin', _('Report administrator'),

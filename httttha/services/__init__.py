@@ -4,3 +4,4 @@
 def includeme(config):
     config.include('.notifications')
     config.include('.backoffice.casemanagement')
+    config.include('.administration.audit')

@@ -228,6 +228,9 @@ def client_error(exc, request):
     status = exc.status_int
     headers = [(name, exc.headers[name]) for name in KEPT_HEADERS
                if name in exc.headers]
+    if status == 403:
+        from ..services.administration import audit
+        audit.denied(request, exc)
     if is_api(request):
         return json_error(request, status, headers)
     return page(request, status, headers)

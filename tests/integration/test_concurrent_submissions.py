@@ -339,6 +339,10 @@ def test_concurrent_submissions_to_one_agency(live_server, logged_errors):
         '%d server errors, %d of %d citizens failed; %s\n%s' % (
             len(errors), len(failed), CLIENTS, report,
             '\n'.join('%s: %s' % item for item in failed.items())))
+    # the audit trails' writes (a submission each: its journal layers,
+    # httttha.auditlog's, and Substance D's log) never conflict
+    audited = [r for r in live_server.retries if 'audit' in (r[1] or '')]
+    assert not audited, report
     confirmations = [r for r in live_server.retries
                      if r[2].startswith('/xac-nhan/')]
     if live_server.turns == 'in_turn':

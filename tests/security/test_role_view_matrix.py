@@ -48,6 +48,7 @@ ALLOWED = {
     ('tiep-nhan-truc-tiep', 'agency'): {r: {OWN} for r in PROCESSORS},
     ('thong-ke', 'agency'): {r: {OWN, CHILD} for r in STATS},
     ('nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},
+    ('nhat-ky', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('them-nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('xuat-nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},
     # what a role does there (the landing of the roles whose screens come

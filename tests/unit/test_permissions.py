@@ -14,7 +14,8 @@ PERMISSIONS = ('sdi.view', 'sdi.edit-properties', 'sdi.add-content',
                'httttha.process', 'httttha.draft', 'httttha.assign',
                'httttha.approve', 'httttha.view-stats',
                'httttha.manage-agency', 'httttha.manage-users',
-               'httttha.edit-guidance', 'httttha.manage-reports')
+               'httttha.edit-guidance', 'httttha.manage-reports',
+               'httttha.view-audit')
 
 # what each role may do at its own agency and at a sub-agency; written out
 # by hand so that the test says the design rather than repeats the code
@@ -30,7 +31,8 @@ OWN = {
                           'httttha.view-dossiers', 'httttha.assign',
                           'httttha.approve', 'httttha.view-stats'},
     'agency_admin': {'httttha.view', 'httttha.view-stats',
-                     'httttha.manage-agency', 'httttha.manage-users'},
+                     'httttha.manage-agency', 'httttha.manage-users',
+                     'httttha.view-audit'},
     'web_editor': {'httttha.view', 'httttha.edit-guidance'},
     'report_admin': {'httttha.view', 'httttha.manage-reports'},
     'viewer': {'httttha.view', 'httttha.view-stats'},

@@ -33,6 +33,7 @@ from ...content.user import (  # noqa: F401 (the account rules' names)
     revoke_tickets,
 )
 from .roles import ROLES, role_principal
+from ..administration import audit
 from ..intake.scratch import ensure_scratch, hit, sweep
 
 log = logging.getLogger('httttha.security')
@@ -177,6 +178,7 @@ def authenticate(request, login, password, now=None):
     address = request.client_addr
     if client_blocked(request):
         log.warning('login refused: too many failures from %s', address)
+        audit.record(request, 'login.throttled', user=login or '')
         return None, 'throttled'
     locator = StaffUserLocator(request.context, request)
     user = locator.get_user_by_login(login)
@@ -187,6 +189,8 @@ def authenticate(request, login, password, now=None):
     if lockout.is_locked(account, now):
         log.warning('login refused: %r is locked (from %s)', login, address)
         _count_client_failure(request)
+        audit.record(request, 'login.locked', user=login or '',
+                     agency=audit.agency_of(user))
         return user, 'locked'
     if user is None or not good:
         locked = lockout.failed(account, now)
@@ -194,6 +198,9 @@ def authenticate(request, login, password, now=None):
         log.warning('login failed: %s for %r from %s%s',
                     'unknown login' if user is None else 'wrong password',
                     login, address, ' - account locked' if locked else '')
+        audit.record(request, 'login.locked' if locked else 'login.failure',
+                     user=login or '', agency=audit.agency_of(user),
+                     reason='unknown' if user is None else 'wrong')
         if locked:
             return user, 'locked'
         return user, 'unknown' if user is None else 'wrong'
@@ -205,6 +212,7 @@ def authenticate(request, login, password, now=None):
                     '(from %s)', login, address)
         return user, 'disabled'
     log.info('login: %r from %s', login, address)
+    audit.record(request, 'login.success', user=user)
     return user, 'ok'
 
 

@@ -159,6 +159,8 @@ def submit(request, draft, agency):
     draft.data = None
     draft.files.clear()
     notifications.submission_receipt(request, dossier)
+    from ..administration import audit
+    audit.record(request, 'dossier.submit', dossier)
     return dossier
 
 

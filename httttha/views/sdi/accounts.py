@@ -18,6 +18,7 @@ from substanced.sdi import mgmt_view
 
 from ... import _
 from ...services.accounts import passwordreset
+from ...services.administration import audit
 from ...services.accounts.logins import (
     add_user,
     authenticate,
@@ -59,6 +60,8 @@ def login(context, request):
     forced password change for new accounts."""
     if isinstance(context, HTTPForbidden):
         request.response.status_int = 403
+        if request.user is not None:
+            audit.denied(request, context)
     referrer = request.url
     if request.view_name in ('login', 'logout') or \
             '/auditstream-sse' in referrer:

@@ -14,6 +14,7 @@ from ...content.dossier import local_time
 from ...interfaces import IAgency
 from ...services.backoffice import deadlines
 from ...services.accounts.roles import MANAGE_AGENCY
+from ...services.administration import audit
 from ...services.administration.tree import root_agency
 
 NAME = 'lich-lam-viec'
@@ -174,10 +175,15 @@ class CalendarView(object):
             return self._page(values=values, errors=errors)
         day, kind = appstruct['day'], appstruct['kind']
         by = getattr(request.user, '__name__', '')
+        before = store.kind_of(day)
         if kind == deadlines.OFF:
             store.add_off(day, appstruct['note'], by)
         else:
             store.add_work(day, appstruct['note'], by)
+        audit.record(request, 'calendar.add', self.context,
+                     before={'day': day.isoformat(), 'kind': before},
+                     after={'day': day.isoformat(), 'kind': kind,
+                            'note': appstruct['note']})
         self._flash(_('calendar-added',
                       default='${date} added to the working calendar: '
                               '${kind}.',
@@ -195,9 +201,15 @@ class CalendarView(object):
                 {'day': request.POST.get('day', '')})['day']
         except colander.Invalid:
             day = None
+        before = store.kind_of(day) if day is not None else None
+        note = store.notes.get(day.isoformat(), {}).get('note', '') \
+            if day is not None else ''
         if day is None or not store.remove(day):
             self._flash(_('This date is not in the calendar.'), 'danger')
             return HTTPFound(self.url)
+        audit.record(request, 'calendar.remove', self.context,
+                     before={'day': day.isoformat(), 'kind': before,
+                             'note': note})
         self._flash(_('calendar-removed',
                       default='${date} removed from the working calendar.',
                       mapping={'date': day.strftime('%d/%m/%Y')}))

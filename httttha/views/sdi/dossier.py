@@ -23,7 +23,7 @@ from ...content.dossier import ACTIONS, local_time
 from ...interfaces import IDossier
 from ...printing.timeline import notice_pdf
 from ...services.accounts import roles
-from ...services.administration import codelists
+from ...services.administration import audit, codelists
 from ...services.backoffice import periods, petitions, processing
 from ...services.intake.submission import limits
 from ...workflows.dossier import STATE_TITLES, state_of
@@ -350,6 +350,7 @@ def detail(context, request):
     """Chi tiết hồ sơ (B3)."""
     from ...services.backoffice import deadlines
     state = state_of(context)
+    audit.record(request, 'dossier.read', context)
     calendar = deadlines.get_calendar(request.root)
     today = local_time().date()
     return {
@@ -425,6 +426,8 @@ def notice(context, request):
         raise HTTPNotFound()
     if not entry.get('slip'):
         raise HTTPNotFound()
+    audit.record(request, 'dossier.file', context,
+                 notice=int(request.subpath[0]))
     return _pdf(notice_pdf(request, context, entry),
                 'phieu-%s-%s.pdf' % (context.code, request.subpath[0]))
 
@@ -441,6 +444,7 @@ def attachment(context, request):
     if not (getattr(found, 'is_attachment', False) or
             getattr(found, 'is_response', False)):
         raise HTTPNotFound()
+    audit.record(request, 'dossier.file', context, file=found.__name__)
     return download(request, found)
 
 
