@@ -146,6 +146,23 @@ FIELDS = tuple(node.name for node in AgencySchema().children
                if node.name not in ('name', '_csrf_token_'))
 
 
+#: the Tổng cục's name under the root; the tree hangs below it
+ROOT_NAME = 'thads'
+
+
+def root_agency(root):
+    """The Tổng cục, or None before the tree is loaded."""
+    return root.get(ROOT_NAME)
+
+
+def find_agency(context):
+    """The agency ``context`` is in (or is), or None."""
+    while context is not None:
+        if getattr(context, 'is_agency', False):
+            return context
+        context = getattr(context, '__parent__', None)
+    return None
+
 @content(
     'Agency',
     icon='glyphicon glyphicon-tower',

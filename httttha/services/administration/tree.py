@@ -14,21 +14,14 @@ from substanced.util import find_catalog, find_catalogs, get_oid
 from ZODB.utils import z64
 
 from ... import _
-from ...content.agency import FIELDS
+from ...content.agency import FIELDS, ROOT_NAME, find_agency, root_agency
 from ...interfaces import IAgency, IDepartment, IStaffUser
 from ...text import fold
 from . import audit
 from .treecache import cached, tree_changed
 
-ROOT_NAME = 'thads'
-
 COLUMNS = ('code', 'parent_code', 'kind', 'name') + tuple(
     f for f in FIELDS if f not in ('code', 'kind'))
-
-
-def root_agency(root):
-    """The Tổng cục, or None before the tree is loaded."""
-    return root.get(ROOT_NAME)
 
 
 def agency_by_code(root, code):
@@ -71,15 +64,6 @@ def all_agencies(root):
 
 def all_departments(agency):
     return sorted(agency['phong-ban'].values(), key=lambda d: d.title)
-
-
-def find_agency(context):
-    """The agency ``context`` is in (or is), or None."""
-    while context is not None:
-        if getattr(context, 'is_agency', False):
-            return context
-        context = getattr(context, '__parent__', None)
-    return None
 
 
 class TreeError(ValueError):

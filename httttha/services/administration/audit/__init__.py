@@ -36,8 +36,8 @@ from substanced.event import subscribe_root_added
 
 from .... import _
 from ....auditlog import audit_root
+from ....content.agency import find_agency, root_agency
 from ....workflows.dossier import DossierTransitioned
-from ..tree import find_agency, root_agency
 from .search import Entry, Query, Result, search
 from .store import (
     MAX_PENDING_LAYERS,
@@ -109,6 +109,8 @@ ACTIONS = OrderedDict((
                         default='Closed period: grant revoked')),
     ('period.change', _('audit-period.change',
                         default='Change in a closed period under a grant')),
+    ('period.since', _('audit-period.since',
+                       default='Closed periods: lock start changed')),
 ))
 
 
