@@ -32,6 +32,8 @@ MEASUREMENTS = (
     ('workspace_officer', 'Workspace, Chi cục officer (filters)'),
     ('workspace_leader', 'Workspace, Cục leader, subtree (filters)'),
     ('workspace_admin', 'Workspace, Tổng cục admin, all (filters)'),
+    ('users_admin', 'Users, Tổng cục admin, whole tree (first page)'),
+    ('audit_admin', 'Audit trail, Tổng cục admin, last 30 days'),
     ('stats_tree', 'Statistics, whole tree: Cục × procedure × state'),
     ('stats_cuc', 'Statistics, one Cục by Chi cục'),
     ('submissions', 'Submissions HTTT01 + 200 KB PDF (whole wizard)'),
@@ -155,6 +157,10 @@ def run(options, log=print):
         measure('workspace_admin', [
             '/manage/%s/@@ban-lam-viec?%s&pham-vi=tat-ca' % (
                 ADMIN_AGENCY, filters)], admin)
+        measure('users_admin', ['/manage/%s/@@nguoi-dung' % ADMIN_AGENCY],
+                admin)
+        measure('audit_admin', ['/manage/%s/@@nhat-ky' % ADMIN_AGENCY],
+                admin)
         stats = {'stats_tree': STATS_TREE.format(top=ADMIN_AGENCY, year=year),
                  'stats_cuc': STATS_CUC.format(cuc=LEADER_AGENCY, year=year)}
         probe_client = Client(server.url)

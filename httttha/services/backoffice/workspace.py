@@ -46,7 +46,7 @@ class Filters(object):
     """The workspace's filters, read from the query string; bad values
     fall back to the defaults (and are reported in ``errors``)."""
 
-    def __init__(self, params):
+    def __init__(self, params, classifications=CLASSIFICATIONS):
         self.errors = []
         self.queue = params.get('hang-doi', 'new')
         if self.queue not in dict((q[0], q) for q in QUEUES):
@@ -58,7 +58,7 @@ class Filters(object):
         self.keyword = params.get('tu-khoa', '').strip()[:200]
         # petitions: 'pl-<criterion>' = a value of its code list
         self.classification = {}
-        for name, _title, values in CLASSIFICATIONS:
+        for name, _title, values in classifications:
             value = params.get('pl-' + name, '')
             if value in dict(values):
                 self.classification[name] = value

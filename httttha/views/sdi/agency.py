@@ -14,7 +14,7 @@ from ...content.application import PROCEDURES
 from ...content.dossier import local_time
 from ...interfaces import IAgency, IDepartmentFolder
 from ...services.accounts import roles
-from ...services.administration import audit
+from ...services.administration import audit, codelists
 from ...services.administration.tree import audited_values
 from ...workflows.dossier import STATE_TITLES, state_of
 from ..paging import Page
@@ -107,7 +107,11 @@ def workspace(context, request):
     from ...services.backoffice import deadlines, workspace as service
     user = request.user
     here = get_oid(context)
-    filters = service.Filters(request.GET)
+    # every entry of the code lists, deactivated ones too: old petitions
+    # keep the values they were classified with
+    classifications = codelists.classifications(context, request,
+                                                active=False)
+    filters = service.Filters(request.GET, classifications)
     today = local_time().date()
     counts, results = service.queues(request, context, filters, today)
     page = Page(request, len(results), filters.size)
@@ -128,7 +132,7 @@ def workspace(context, request):
                   'received': local_time(d.submitted)} for d in rows],
         'state_titles': STATE_TITLES, 'procedures': PROCEDURES,
         'sizes': service.PAGE_SIZES,
-        'classifications': service.CLASSIFICATIONS,
+        'classifications': classifications,
     }
 
 
