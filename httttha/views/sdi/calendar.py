@@ -112,8 +112,10 @@ class RemoveSchema(colander.Schema):
     day = colander.SchemaNode(colander.Date())
 
 
-class CalendarView(object):
-    """List, add and remove the calendar's entries."""
+class TongCucScreen(object):
+    """A screen of the Tổng cục's alone (the working calendar, the period
+    lock): at ``@@<name>`` of the Tổng cục, 404 anywhere else."""
+    name = None
 
     def __init__(self, context, request):
         self.context = context
@@ -122,7 +124,7 @@ class CalendarView(object):
 
     @property
     def url(self):
-        return self.request.sdiapi.mgmt_path(self.context, '@@' + NAME)
+        return self.request.sdiapi.mgmt_path(self.context, '@@' + self.name)
 
     def _check(self):
         if not is_root_agency(self.context, self.request):
@@ -131,6 +133,11 @@ class CalendarView(object):
     def _flash(self, message, queue='success'):
         self.request.sdiapi.flash(
             self.request.localizer.translate(message), queue)
+
+
+class CalendarView(TongCucScreen):
+    """List, add and remove the calendar's entries."""
+    name = NAME
 
     @mgmt_view(context=IAgency, name=NAME, tab_title=_('Working calendar'),
                permission=MANAGE_AGENCY, request_method='GET',

@@ -6,7 +6,7 @@ import datetime
 import re
 
 import colander
-from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPFound
 from pyramid.session import check_csrf_token
 from pyramid.view import view_config
 from substanced.sdi import mgmt_view
@@ -17,8 +17,7 @@ from ...permissions import MANAGE_PERIODS
 from ...services.administration.tree import agency_by_code, agency_outline
 from ...services.backoffice import periods
 from ...services.statistics import reporting_year
-from ...vntime import today
-from .calendar import DayMonthYear, is_root_agency
+from .calendar import DayMonthYear, TongCucScreen, is_root_agency
 
 NAME = 'khoa-so-lieu'
 TEMPLATE = 'httttha:templates/sdi/periods.pt'
@@ -158,25 +157,9 @@ def _errors(request, invalid):
         translate=request.localizer.translate).items()}
 
 
-class PeriodsView(object):
+class PeriodsView(TongCucScreen):
     """The periods, the grants, a grant's form and revocation."""
-
-    def __init__(self, context, request):
-        self.context = context
-        self.request = request
-        self.today = today()
-
-    @property
-    def url(self):
-        return self.request.sdiapi.mgmt_path(self.context, '@@' + NAME)
-
-    def _check(self):
-        if not is_root_agency(self.context, self.request):
-            raise HTTPNotFound()
-
-    def _flash(self, message, queue='success'):
-        self.request.sdiapi.flash(
-            self.request.localizer.translate(message), queue)
+    name = NAME
 
     @mgmt_view(context=IAgency, name=NAME, tab_title=_('Period lock'),
                permission=MANAGE_PERIODS, request_method='GET',
