@@ -79,6 +79,7 @@ class GuidancePage(_Item, Folder):
         self.body = body
         self.procedures = tuple(procedures)
         self.order = order
+        self.state = DRAFT
 
     def add_file(self, registry, stream, filename, mimetype):
         """Store an attachment under a unique, clean name."""
@@ -114,6 +115,7 @@ class FAQEntry(_Item, Persistent):
         self.answer = answer
         self.procedure = procedure
         self.order = order
+        self.state = DRAFT
 
     @property
     def title(self):

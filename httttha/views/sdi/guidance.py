@@ -314,9 +314,10 @@ def attachment(context, request):
 
 @mgmt_view(context=IGuidanceItem, name='trang-thai',
            permission=EDIT_GUIDANCE, request_method='POST',
-           check_csrf=True, tab_condition=False)
+           tab_condition=False)
 def change_state(context, request):
     """Đăng, Gỡ, Lưu trữ from the list's buttons."""
+    check_csrf_token(request)      # BadCSRFToken: 400
     action = request.POST.get('action', '')
     try:
         service.transition(request, context, action)
@@ -339,9 +340,10 @@ def change_state(context, request):
 
 
 @mgmt_view(context=IGuidanceItem, name='thu-tu', permission=EDIT_GUIDANCE,
-           request_method='POST', check_csrf=True, tab_condition=False)
+           request_method='POST', tab_condition=False)
 def reorder(context, request):
     """Lên, Xuống: one place up or down."""
+    check_csrf_token(request)      # BadCSRFToken: 400
     service.move(request, context,
                  -1 if request.POST.get('direction') == 'up' else 1)
     return _back(request, context)
