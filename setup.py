@@ -27,6 +27,7 @@ requires = [
     'Babel',
     'captcha',
     'XlsxWriter',        # Excel exports of lists (users, audit trail)
+    'nh3',               # sanitises the web editors' rich text (guidance, FAQ)
     'python-magic',  # needs libmagic1 (installed by `make` when missing)
 ]
 

@@ -69,9 +69,13 @@ ROLES = OrderedDict((role.name, role) for role in (
     Role('complaints_leader', _('Complaints leader'),
          subtree=(VIEW, VIEW_STATS),
          local=(WORK, VIEW_DOSSIERS, ASSIGN, APPROVE)),
+    # the administrator also writes its own agency's guidance (A6), as
+    # its web editor does: local, so a Cục's does not rewrite its Chi
+    # cục's pages
     Role('agency_admin', _('Agency administrator'),
          subtree=(VIEW, VIEW_STATS, MANAGE_AGENCY, MANAGE_USERS,
-                  VIEW_AUDIT)),
+                  VIEW_AUDIT),
+         local=(EDIT_GUIDANCE,)),
     Role('web_editor', _('Web editor'),
          local=(VIEW, EDIT_GUIDANCE)),
     Role('report_admin', _('Report administrator'),

@@ -11,6 +11,8 @@ from substanced.catalog import (
 from ..content.dossier import VN
 from ..interfaces import IAttachment, IDossier
 from ..services.backoffice.deadlines import index_value as deadline_index_value
+from ..services.portal.guidance import index_text as guidance_text
+from ..services.portal.guidance import index_words as guidance_words
 from ..text import applicant_words, classification_words, fold  # noqa
 from ..workflows.dossier import state_of
 
@@ -47,6 +49,11 @@ class HttthaIndexes(object):
     # the open dossier's total deadline (date.toordinal()); closed dossiers
     # and those waiting for a supplement are not indexed
     due = Field()
+    # guidance pages and FAQ entries (A6): ``kind:``, ``state:``,
+    # ``agency:`` and ``procedure:`` words, and their folded text (a Text
+    # index is fine here: editors write them rarely)
+    guidance = Keyword()
+    guidance_text = Text()
 
 
 @indexview_defaults(catalog_name='httttha')
@@ -139,6 +146,18 @@ class HttthaIndexViews(object):
     @indexview()
     def assignee(self, default):
         return self._dossier_attr('assignee', default)
+
+    @indexview()
+    def guidance(self, default):
+        if not getattr(self.resource, 'is_guidance', False):
+            return default
+        return guidance_words(self.resource) or default
+
+    @indexview()
+    def guidance_text(self, default):
+        if not getattr(self.resource, 'is_guidance', False):
+            return default
+        return guidance_text(self.resource) or default
 
     @indexview()
     def applicant(self, default):

@@ -137,6 +137,22 @@ def add_period_lock(root, registry):
         grant_general_department(root, top, registry)
 
 
+def add_guidance(root, registry):
+    """Issue 16 (A6): the guidance indexes, the national guidance and
+    FAQ shipped in ``data/guidance.yaml`` (those already there are kept),
+    and the agency administrators' permission to edit their own
+    agency's guidance (the agencies' ACLs anew)."""
+    from substanced.util import set_acl
+    from ..permissions import agency_acl
+    from ..services.portal.guidance import ensure_national_guidance
+    root['catalogs']['httttha'].update_indexes(registry=registry,
+                                               reindex=True)
+    ensure_national_guidance(root, registry)
+    top = root_agency(root)
+    for agency in (top.walk() if top is not None else ()):
+        set_acl(agency, agency_acl(agency), registry=registry)
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -148,3 +164,4 @@ def includeme(config):
     config.add_evolution_step(manage_users)
     config.add_evolution_step(add_codelists)
     config.add_evolution_step(add_period_lock)
+    config.add_evolution_step(add_guidance)

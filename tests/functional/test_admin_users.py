@@ -490,7 +490,8 @@ LANDINGS = {
     'khieunai': ('ban-lam-viec', 'Bàn làm việc'),
     'quantri': ('nguoi-dung', 'Thêm người dùng'),
     'theodoi': ('thong-ke', 'Thống kê'),
-    'bientap': ('chuc-nang', 'Biên tập trang hướng dẫn'),
+    # issue 16: the web editor's own screen
+    'bientap': ('huong-dan', 'Hướng dẫn và hỏi đáp'),
     'baocao': ('chuc-nang', 'báo cáo định kỳ'),
 }
 

@@ -57,6 +57,12 @@ ALLOWED = {
         {r: {OWN} for r in EVERY_ROLE},
         **{r: {OWN, CHILD} for r in SUBTREE_VIEWERS}),
     ('add_agency', 'agency'): {'agency_admin': {OWN, CHILD}},
+    # Hướng dẫn (A6): the agency's own web editor and administrator
+    # (local: not a sub-agency's)
+    ('huong-dan', 'agency'): {'web_editor': {OWN}, 'agency_admin': {OWN}},
+    ('them-huong-dan', 'agency'): {'web_editor': {OWN},
+                                   'agency_admin': {OWN}},
+    ('them-hoi-dap', 'agency'): {'web_editor': {OWN}, 'agency_admin': {OWN}},
     # Cơ cấu tổ chức (C1); moving or deleting an agency is a view of its
     # parent (?ten=), so an administrator's own agency is out of reach
     ('co-cau-to-chuc', 'agency'): {'agency_admin': {OWN, CHILD}},

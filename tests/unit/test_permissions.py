@@ -32,7 +32,7 @@ OWN = {
                           'httttha.approve', 'httttha.view-stats'},
     'agency_admin': {'httttha.view', 'httttha.view-stats',
                      'httttha.manage-agency', 'httttha.manage-users',
-                     'httttha.view-audit'},
+                     'httttha.view-audit', 'httttha.edit-guidance'},
     'web_editor': {'httttha.view', 'httttha.edit-guidance'},
     'report_admin': {'httttha.view', 'httttha.manage-reports'},
     'viewer': {'httttha.view', 'httttha.view-stats'},
@@ -42,7 +42,8 @@ CHILD = {
     'specialist': set(),
     'leader': {'httttha.view', 'httttha.view-dossiers', 'httttha.view-stats'},
     'complaints_leader': {'httttha.view', 'httttha.view-stats'},
-    'agency_admin': OWN['agency_admin'],
+    # its own agency's guidance only (local)
+    'agency_admin': OWN['agency_admin'] - {'httttha.edit-guidance'},
     'web_editor': set(),
     'report_admin': set(),
     'viewer': OWN['viewer'],

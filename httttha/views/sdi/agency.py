@@ -28,7 +28,8 @@ LANDINGS = (
     (('officer', 'specialist', 'leader', 'complaints_leader'), 'ban-lam-viec'),
     (('agency_admin',), 'nguoi-dung'),
     (('viewer',), 'thong-ke'),
-    (('web_editor', 'report_admin'), 'chuc-nang'),
+    (('web_editor',), 'huong-dan'),
+    (('report_admin',), 'chuc-nang'),
 )
 
 
@@ -70,7 +71,8 @@ FUNCTIONS = {
                      'nguoi-dung'),
     'viewer': (_('Follow the statistics of online support'), 'thong-ke'),
     'web_editor': (_('Edit the guidance pages, the questions and answers '
-                     'and the news of the agency on the portal'), None),
+                     'and the news of the agency on the portal'),
+                   'huong-dan'),
     'report_admin': (_('Receive, approve, search and export the periodic '
                        'reports'), None),
 }

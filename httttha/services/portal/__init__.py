@@ -1,0 +1,1 @@
+"""The citizen portal's editorial content: guidance pages and FAQ."""
