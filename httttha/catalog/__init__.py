@@ -47,6 +47,9 @@ class HttthaIndexes(object):
     # the open dossier's total deadline (date.toordinal()); closed dossiers
     # and those waiting for a supplement are not indexed
     due = Field()
+    # 1 while a low survey answer about the dossier waits for a leader's
+    # follow-up (the workspace's "Phản hồi chưa hài lòng"); others absent
+    survey_alert = Field()
 
 
 @indexview_defaults(catalog_name='httttha')
@@ -139,6 +142,12 @@ class HttthaIndexViews(object):
     @indexview()
     def assignee(self, default):
         return self._dossier_attr('assignee', default)
+
+    @indexview()
+    def survey_alert(self, default):
+        if not getattr(self.resource, 'is_dossier', False):
+            return default
+        return 1 if getattr(self.resource, 'survey_alert', None) else default
 
     @indexview()
     def applicant(self, default):

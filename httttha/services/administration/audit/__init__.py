@@ -111,6 +111,22 @@ ACTIONS = OrderedDict((
                         default='Change in a closed period under a grant')),
     ('period.since', _('audit-period.since',
                        default='Closed periods: lock start changed')),
+    ('survey.form.add', _('audit-survey.form.add',
+                          default='Survey: own form created')),
+    ('survey.form.edit', _('audit-survey.form.edit',
+                           default='Survey: form edited')),
+    ('survey.form.delete', _('audit-survey.form.delete',
+                             default='Survey: own form deleted')),
+    ('survey.question.add', _('audit-survey.question.add',
+                              default='Survey: question added')),
+    ('survey.question.edit', _('audit-survey.question.edit',
+                               default='Survey: question edited')),
+    ('survey.question.move', _('audit-survey.question.move',
+                               default='Survey: question moved')),
+    ('survey.question.delete', _('audit-survey.question.delete',
+                                 default='Survey: question deleted')),
+    ('survey.followup', _('audit-survey.followup',
+                          default='Survey: unsatisfied feedback followed up')),
 ))
 
 

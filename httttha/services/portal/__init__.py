@@ -1,0 +1,1 @@
+"""The citizen portal's services (guidance, survey, completed dossiers)."""
