@@ -320,11 +320,10 @@ def submit(request, agency, form, appstruct, dossier=None):
 
 
 def _index_alert(dossier):
+    """This one index of the dossier (its index view reads
+    ``survey_alert``): the rest of the catalog is untouched."""
     index = find_catalog(dossier, 'httttha')['survey_alert']
-    if getattr(dossier, 'survey_alert', None):
-        index.reindex_doc(get_oid(dossier), 1)
-    else:
-        index.unindex_doc(get_oid(dossier))
+    index.reindex_doc(get_oid(dossier), dossier)
 
 
 def dossier_answer(dossier):

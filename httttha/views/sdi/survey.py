@@ -62,10 +62,11 @@ def forms(context, request):
 
 @mgmt_view(context=IAgency, name='tao-mau-khao-sat',
            permission=MANAGE_AGENCY, request_method='POST',
-           check_csrf=True, tab_condition=False)
+           tab_condition=False)
 def create_form(context, request):
     """Tạo mẫu riêng: the agency's own form of a procedure, a copy of the
     one it used."""
+    check_csrf_token(request)      # BadCSRFToken: 400
     procedure = request.POST.get('thu-tuc')
     if procedure not in PROCEDURES:
         raise HTTPNotFound()
@@ -96,7 +97,7 @@ def confirm_delete_form(context, request):
 @mgmt_view(context=ISurveyForm, name='xoa-mau', permission=MANAGE_AGENCY,
            request_method='POST', tab_condition=False)
 def delete_form(context, request):
-    check_csrf_token(request)
+    check_csrf_token(request)      # BadCSRFToken: 400
     agency = context.__parent__.__parent__
     try:
         service.delete_own_form(request, context)
@@ -124,9 +125,10 @@ def questions(context, request):
 
 
 @mgmt_view(context=ISurveyForm, name='di-chuyen', permission=MANAGE_AGENCY,
-           request_method='POST', check_csrf=True, tab_condition=False)
+           request_method='POST', tab_condition=False)
 def move(context, request):
     """Lên / Xuống."""
+    check_csrf_token(request)
     question = context.question(request.POST.get('q', ''))
     if question is None:
         raise HTTPNotFound()
@@ -366,8 +368,9 @@ def feedback(context, request):
 
 
 @mgmt_view(context=IDossier, name='xu-ly-phan-hoi', permission=APPROVE,
-           request_method='POST', check_csrf=True, tab_condition=False)
+           request_method='POST', tab_condition=False)
 def follow_up(context, request):
+    check_csrf_token(request)
     note = request.POST.get('ghi-chu', '').strip()[:2000]
     try:
         service.follow_up(request, context, note)
