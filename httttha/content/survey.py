@@ -16,6 +16,8 @@ that the results page reads a few small objects per agency and never the
 records.
 """
 import datetime
+import hashlib
+import hmac
 import secrets
 
 from BTrees.LOBTree import LOBTree
@@ -39,6 +41,8 @@ WITH_CHOICES = (SINGLE, MULTIPLE)
 
 #: the attribute of a survey folder holding its answers
 ANSWERS_ATTR = '__httttha_survey_answers__'
+#: the dossier states after which the applicant is asked
+ANSWERABLE = ('completed',)
 #: random low bits of an answer's key
 KEY_BITS = 12
 
@@ -191,3 +195,12 @@ def answer_store(folder, create=False):
         store = AnswerStore()
         setattr(folder, ANSWERS_ATTR, store)
     return store
+
+
+def survey_token(registry, dossier_oid):
+    """The token of the result mail's survey link of a dossier: an HMAC
+    of its oid with the site's secret (``substanced.secret``), never
+    stored and not guessable; changing the secret voids the links."""
+    key = registry.settings['substanced.secret'].encode('utf-8')
+    return hmac.new(key, b'survey:%d' % dossier_oid,
+                    hashlib.sha256).hexdigest()[:32]

@@ -12,7 +12,6 @@ import webtest
 from httttha.services.demo import demo_dossiers, regional_logins
 from httttha.services.intake import captcha
 from httttha.services.intake.scratch import ensure_scratch
-from httttha.services.portal import survey as service
 
 from ..conftest import login, logout, open_root
 from .submission import BA_DINH as BA_DINH_CODE, fields_by_path
@@ -254,8 +253,11 @@ def test_mail_link_token(app):
     code, _id = demo(app, 'bd:HTTT01:online:completed')
     root, closer = open_root(app)
     try:
+        from httttha.content.survey import survey_token
         from httttha.services.intake.lookup import dossier_by_code
-        token = service.dossier_token(root, dossier_by_code(root, code))
+        from substanced.util import get_oid
+        token = survey_token(app.app.registry,
+                             get_oid(dossier_by_code(root, code)))
     finally:
         closer()
     browser = citizen(app)
@@ -282,7 +284,6 @@ def test_not_completed_refused(app):
     assert 'chưa có kết quả' in text(page, '#survey-message')
     assert 'survey' not in page.forms
     # nor by posting
-    csrf = browser.get('/danh-gia').forms['survey-choose']
     response = browser.post('/danh-gia/ho-so/%s' % code, {
         'csrf_token': 'forged'})
     assert 'chưa có kết quả' in text(response, '#survey-message')
@@ -379,3 +380,52 @@ def test_scope_of_editing_and_results(app):
     login(app, 'hotro.bd')
     app.get(BA_DINH + '/@@ket-qua-khao-sat', status=403)
     app.get(BA_DINH + '/@@khao-sat', status=403)
+
+
+def test_result_mail_carries_a_working_link(app):
+    """The result mail's link opens the dossier's survey without the ID
+    number; a mail of another step has no link."""
+    import email
+    import os
+    import transaction
+    from pyramid.scripting import prepare
+    from substanced.db import root_factory
+    from httttha.services import notifications
+    from httttha.services.intake.lookup import dossier_by_code
+    code, _id = demo(app, 'bd:HTTT01:online:completed')
+    env = prepare(registry=app.app.registry)
+    request = env['request']
+    try:
+        request.root = root_factory(request)
+        dossier = dossier_by_code(request.root, code)
+        applicant = dict(dossier.declared['applicant'],
+                         email='nguoi.yeu.cau@example.com')
+        dossier.declared['applicant'] = applicant
+        result = [e for e in dossier.timeline
+                  if e.get('state') == 'completed'][-1]
+        earlier = [e for e in dossier.timeline
+                   if e.get('state') == 'accepted'][-1]
+        notifications.agency_response(request, dossier, earlier)
+        notifications.agency_response(request, dossier, result)
+        transaction.commit()
+    finally:
+        transaction.abort()
+        env['closer']()
+    folder = os.path.join(app.app.registry.settings['mail.queue_path'],
+                          'new')
+    bodies = []
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), 'rb') as f:
+            message = email.message_from_binary_file(f)
+        for part in message.walk():
+            if part.get_content_type() == 'text/plain':
+                bodies.append(part.get_payload(decode=True).decode('utf-8'))
+    links = [re.findall(r'http://thads\.example\.com/danh-gia/ho-so/\S+',
+                        body) for body in bodies]
+    assert sorted(len(found) for found in links) == [0, 1]
+    link = [found for found in links if found][0][0]
+    browser = citizen(app)
+    page = browser.get(link.replace('http://thads.example.com', ''))
+    assert 'survey' in page.forms
+    page = answer(page, 'hai_long').submit('send')
+    assert 'đã được ghi nhận' in text(page, '#survey-message')

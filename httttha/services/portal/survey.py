@@ -15,19 +15,18 @@ whose scale questions average below ``httttha.survey_alert_below``
 agency (the catalog's ``survey_alert`` index) until a leader follows it
 up.
 """
-import hashlib
 import hmac
 
 import colander
 import deform.widget
-from pyramid.traversal import find_root
 from substanced.event import subscribe_added
 from substanced.util import find_catalog, get_oid
 
 from ... import _
-from ...content.application import PROCEDURES, PROCEDURE_TITLES
+from ...content.application import PROCEDURES
 from ...content.codelist import SURVEY_SCALE
-from ...content.survey import (
+from ...content.survey import (  # noqa: F401 (ANSWERABLE: for callers)
+    ANSWERABLE,
     MULTIPLE,
     SCALE,
     SINGLE,
@@ -37,6 +36,7 @@ from ...content.survey import (
     answer_store,
     key_bounds,
     key_time,
+    survey_token,
 )
 from ...interfaces import IAgency
 from ...vntime import VN, local_time, now
@@ -44,14 +44,12 @@ from ...workflows.dossier import state_of
 from ..administration import audit
 from ..administration.codelists import active_choices
 from ..intake.scratch import ensure_scratch, hit
-from ..intake.submission import ensure_salt, limits
+from ..intake.submission import limits
 from ..statistics import Counts
 
 FOLDER = 'khao-sat'
 ALERT_SETTING = 'httttha.survey_alert_below'
 ALERT_DEFAULT = 3.0
-#: the dossier states after which the applicant is asked
-ANSWERABLE = ('completed',)
 
 NOT_COMPLETED = _('survey-not-completed',
                   default='This dossier has no result yet: it can be '
@@ -213,18 +211,15 @@ def answer_schema(form, request, captcha=None):
     return schema
 
 
-def dossier_token(root, dossier):
-    """The survey link's token of ``dossier``: an HMAC of its oid with
-    the site's secret key (never stored, not guessable)."""
-    key = ensure_salt(root).encode('ascii')
-    return hmac.new(key, b'survey:%d' % get_oid(dossier),
-                    hashlib.sha256).hexdigest()[:32]
+def dossier_token(request, dossier):
+    """The survey link's token of ``dossier`` (``content.survey``)."""
+    return survey_token(request.registry, get_oid(dossier))
 
 
-def token_matches(root, dossier, token):
+def token_matches(request, dossier, token):
     if dossier is None or not isinstance(token, str) or not token:
         return False
-    return hmac.compare_digest(dossier_token(root, dossier).encode(),
+    return hmac.compare_digest(dossier_token(request, dossier).encode(),
                                token.encode('utf-8', 'replace'))
 
 

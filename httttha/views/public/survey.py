@@ -163,7 +163,7 @@ class SurveyPage(object):
         token = request.params.get('ma', '')[:64]
         if dossier is None or not (
                 lookup_service.is_open(request, dossier)
-                or service.token_matches(self.context, dossier, token)):
+                or service.token_matches(request, dossier, token)):
             return None, '', NO_ACCESS
         return dossier, token, service.dossier_refusal(dossier)
 
