@@ -54,6 +54,9 @@ class HttthaIndexes(object):
     # index is fine here: editors write them rarely)
     guidance = Keyword()
     guidance_text = Text()
+    # 1 while a low survey answer about the dossier waits for a leader's
+    # follow-up (the workspace's "Phản hồi chưa hài lòng"); others absent
+    survey_alert = Field()
 
 
 @indexview_defaults(catalog_name='httttha')
@@ -158,6 +161,12 @@ class HttthaIndexViews(object):
         if not getattr(self.resource, 'is_guidance', False):
             return default
         return guidance_text(self.resource) or default
+
+    @indexview()
+    def survey_alert(self, default):
+        if not getattr(self.resource, 'is_dossier', False):
+            return default
+        return 1 if getattr(self.resource, 'survey_alert', None) else default
 
     @indexview()
     def applicant(self, default):

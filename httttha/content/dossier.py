@@ -186,6 +186,10 @@ ACTIONS = {
     'answer': _('Answer sent'),
     'handover_sent': _('Handed over to the enforcement processing unit'),
     'decision_received': _('Enforcement decision issued'),
+    'survey_answered': _('timeline-survey-answered',
+                         default='Satisfaction survey answered'),
+    'survey_followed_up': _('timeline-survey-followed-up',
+                            default='Unsatisfied feedback followed up'),
 }
 
 #: Loại hỗ trợ, the officer's support decision recorded in a timeline
@@ -200,7 +204,8 @@ SUPPORT_TYPES = (
 
 #: internal steps the citizen's page leaves out (drafts of an answer and
 #: their approval)
-HIDDEN_ACTIONS = frozenset(('propose', 'send_back', 'approve'))
+HIDDEN_ACTIONS = frozenset(('propose', 'send_back', 'approve',
+                            'survey_answered', 'survey_followed_up'))
 
 
 def attachment_not_indexed(resource, default):

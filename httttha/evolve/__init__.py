@@ -153,6 +153,16 @@ def add_guidance(root, registry):
         set_acl(agency, agency_acl(agency), registry=registry)
 
 
+def add_survey(root, registry):
+    """Issue 16 (A7): the national default survey forms of the Tổng cục
+    and the ``survey_alert`` index (empty: no dossier has an answer
+    yet, so nothing is reindexed)."""
+    from ..services.portal.survey import ensure_default_forms
+    ensure_default_forms(root_agency(root), registry)
+    root['catalogs']['httttha'].update_indexes(registry=registry,
+                                               reindex=False)
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -165,3 +175,4 @@ def includeme(config):
     config.add_evolution_step(add_codelists)
     config.add_evolution_step(add_period_lock)
     config.add_evolution_step(add_guidance)
+    config.add_evolution_step(add_survey)

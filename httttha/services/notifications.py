@@ -171,7 +171,21 @@ def agency_response(request, dossier, entry):
         attachments=attachments, entry=entry,
         action=translate(ACTIONS[entry['action']]),
         appointment=appointment,
-        appointment_text=_appointment_text(appointment))
+        appointment_text=_appointment_text(appointment),
+        survey_url=_survey_url(request, dossier, entry))
+
+
+def _survey_url(request, dossier, entry):
+    """The satisfaction survey of a dossier that has its result: a link
+    with its token (no ID number needed), or None."""
+    from substanced.util import get_oid
+    from ..content.survey import ANSWERABLE, survey_token
+    if entry.get('state') not in ANSWERABLE:
+        return None
+    return public_url(request, request.root, 'danh-gia', 'ho-so',
+                      dossier.code, query={
+                          'ma': survey_token(request.registry,
+                                             get_oid(dossier))})
 
 
 def _appointment_text(appointment):

@@ -121,6 +121,16 @@ ALLOWED = {
     ('sua', 'codelist-entry'): {'agency_admin': {'tc-site'}},
     ('trang-thai', 'codelist-entry'): {'agency_admin': {'tc-site'}},
     ('xoa', 'codelist-entry'): {'agency_admin': {'tc-site'}},
+    # the satisfaction survey (issue 16, A7): forms by the administrators
+    # of the subtree, results by those who see its statistics, a low
+    # answer read with the dossier and followed up by a leader
+    ('khao-sat', 'agency'): {'agency_admin': {OWN, CHILD}},
+    ('tao-mau-khao-sat', 'agency'): {'agency_admin': {OWN, CHILD}},
+    ('ket-qua-khao-sat', 'agency'): {r: {OWN, CHILD} for r in STATS},
+    ('phan-hoi', 'dossier'): dict({r: {OWN} for r in WORKERS},
+                                  leader={OWN, CHILD}),
+    ('xu-ly-phan-hoi', 'dossier'): {'leader': {OWN},
+                                    'complaints_leader': {OWN}},
 }
 
 #: the site's own objects, whose views only the Tổng cục's roles may reach

@@ -37,6 +37,9 @@ QUEUES = (
     ('overdue', _('Overdue'), None),
     ('completed', _('Completed'), ('completed',)),
     ('refused', _('Refused'), ('refused',)),
+    # a low satisfaction answer waiting for a leader (services.portal.survey)
+    ('unsatisfied', _('workspace-unsatisfied',
+                      default='Unsatisfied feedback'), None),
 )
 SORTS = ('submitted', 'due', 'code')
 PAGE_SIZES = (20, 50, 100)
@@ -172,6 +175,8 @@ def queue_sets(catalog, name, today, user_oid=None):
     states = dict((q[0], q[2]) for q in QUEUES)[name]
     if states is not None:
         return [_stored(catalog['state'], s) for s in states]
+    if name == 'unsatisfied':
+        return [_stored(catalog['survey_alert'], 1)]
     if name == 'mine':
         return [catalog.family.IF.intersection(
             _stored(catalog['assignee'], user_oid),
@@ -209,6 +214,7 @@ def _queues_of_few(catalog, base, queue, today, me, resolver):
     state_of = catalog['state']._rev_index.get
     due_of = catalog['due']._rev_index.get
     assignee_of = catalog['assignee']._rev_index.get
+    alert_of = catalog['survey_alert']._rev_index.get
     counts = dict.fromkeys((q[0] for q in QUEUES), 0)
     chosen = []
     late = today.toordinal()
@@ -221,6 +227,8 @@ def _queues_of_few(catalog, base, queue, today, me, resolver):
         due = due_of(docid)
         if due is not None and due < late:
             names.append('overdue')
+        if alert_of(docid):
+            names.append('unsatisfied')
         for name in names:
             if name is not None:
                 counts[name] += 1

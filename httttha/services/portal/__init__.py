@@ -1,1 +1,2 @@
-"""The citizen portal's editorial content: guidance pages and FAQ."""
+"""The citizen portal's services: guidance and FAQ, the satisfaction
+survey, the completed dossiers."""

@@ -133,6 +133,22 @@ ACTIONS = OrderedDict((
     ('faq.order', _('audit-faq.order',
                     default='FAQ entry moved in the order')),
     ('faq.delete', _('audit-faq.delete', default='FAQ entry deleted')),
+    ('survey.form.add', _('audit-survey.form.add',
+                          default='Survey: own form created')),
+    ('survey.form.edit', _('audit-survey.form.edit',
+                           default='Survey: form edited')),
+    ('survey.form.delete', _('audit-survey.form.delete',
+                             default='Survey: own form deleted')),
+    ('survey.question.add', _('audit-survey.question.add',
+                              default='Survey: question added')),
+    ('survey.question.edit', _('audit-survey.question.edit',
+                               default='Survey: question edited')),
+    ('survey.question.move', _('audit-survey.question.move',
+                               default='Survey: question moved')),
+    ('survey.question.delete', _('audit-survey.question.delete',
+                                 default='Survey: question deleted')),
+    ('survey.followup', _('audit-survey.followup',
+                          default='Survey: unsatisfied feedback followed up')),
 ))
 
 
