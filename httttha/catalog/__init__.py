@@ -11,6 +11,7 @@ from substanced.catalog import (
 from ..content.dossier import VN
 from ..interfaces import IAttachment, IDossier
 from ..services.backoffice.deadlines import index_value as deadline_index_value
+from ..services.portal.completed import result_time
 from ..text import applicant_words, classification_words, fold  # noqa
 from ..workflows.dossier import state_of
 
@@ -47,6 +48,12 @@ class HttthaIndexes(object):
     # the open dossier's total deadline (date.toordinal()); closed dossiers
     # and those waiting for a supplement are not indexed
     due = Field()
+    # dossiers with a result (completed or refused): when the result was
+    # given (seconds since the epoch, UTC: the order of the public list)
+    # and its local day (date.toordinal(): the list's period filter and
+    # its newest-first page, scanned day by day)
+    result_date = Field()
+    result_day = Field()
 
 
 @indexview_defaults(catalog_name='httttha')
@@ -129,6 +136,19 @@ class HttthaIndexViews(object):
         if not getattr(self.resource, 'is_dossier', False):
             return default
         return deadline_index_value(self.resource, default)
+
+    @indexview()
+    def result_date(self, default):
+        when = result_time(self.resource) if getattr(
+            self.resource, 'is_dossier', False) else None
+        return when.timestamp() if when is not None else default
+
+    @indexview()
+    def result_day(self, default):
+        when = result_time(self.resource) if getattr(
+            self.resource, 'is_dossier', False) else None
+        return (when.astimezone(VN).date().toordinal()
+                if when is not None else default)
 
     @indexview()
     def classification(self, default):

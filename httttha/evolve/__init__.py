@@ -137,6 +137,31 @@ def add_period_lock(root, registry):
         grant_general_department(root, top, registry)
 
 
+def index_results(root, registry):
+    """Issue 16 (A8): the ``result_date`` and ``result_day`` indexes of
+    the public list of completed dossiers, filled for the dossiers that
+    already have a result (the closed ones, found by the ``state`` index:
+    the other dossiers have no value there and are not loaded)."""
+    import transaction
+    from ..services.backoffice.deadlines import CLOSED
+    catalog = root['catalogs']['httttha']
+    # adds the two (empty) indexes and commits
+    catalog.update_indexes(registry=registry)
+    indexes = [catalog['result_date'], catalog['result_day']]
+    state = catalog['state']._fwd_index
+    docids = catalog.family.IF.multiunion(
+        [state[s] for s in CLOSED if s in state])
+    resolve = root.__objectmap__.object_for
+    for count, docid in enumerate(docids, 1):
+        dossier = resolve(docid)
+        if dossier is None:
+            continue
+        for index in indexes:
+            index.reindex_resource(dossier, oid=docid)
+        if count % 5000 == 0:
+            transaction.commit()
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -148,3 +173,4 @@ def includeme(config):
     config.add_evolution_step(manage_users)
     config.add_evolution_step(add_codelists)
     config.add_evolution_step(add_period_lock)
+    config.add_evolution_step(index_results)

@@ -1,0 +1,2 @@
+"""The citizen portal's public lists and pages (completed dossiers,
+guidance, survey)."""
