@@ -18,7 +18,9 @@ from httttha.services.statistics import reporting_year, year_bounds
 from httttha.vntime import VN
 from httttha.workflows.dossier import state_of
 
-from ..conftest import LIVING_NOW, open_root
+from httttha.services.demo import DEMO_PASSWORD
+
+from ..conftest import ADMIN_PASSWORD, LIVING_NOW, login, open_root
 
 URL = '/ho-so-da-co-ket-qua'
 HN, BA_DINH, TC = '01', '001', 'TC'
@@ -192,6 +194,22 @@ def test_filters_by_agency_subtree_procedure_and_period(living_app):
     assert codes == [] and page.html.select_one('#completed-empty')
 
 
+@pytest.mark.parametrize('user', ['admin', 'lanhdao.hn', 'hotro.bd',
+                                  'bientap.hn'])
+def test_staff_see_the_same_anonymised_list(living_app, user):
+    """A logged-in user (an administrator, a leader, an officer, a web
+    editor) gets the public list: masked codes, no names, whatever the
+    role."""
+    dossiers = _dossiers(living_app)
+    anonymous = _rows(living_app.get(URL))
+    login(living_app, user, ADMIN_PASSWORD if user == 'admin'
+          else DEMO_PASSWORD)
+    page = living_app.get(URL)
+    assert _rows(page) == anonymous
+    for d in dossiers:
+        assert d['code'] not in page.text and d['name'] not in page.text
+
+
 @pytest.mark.parametrize('scan', [False, True], ids=['sort', 'day-scan'])
 def test_pages_in_order(living_app, monkeypatch, scan):
     """Small pages walk the whole list newest first, by hypatia's sort or
@@ -354,8 +372,8 @@ def test_agency_page_counts_the_current_reporting_year(living_app, path,
     listed = living_app.get(link)
     assert _total(listed) == len([d for d in dossiers if d['result']])
     # a new reporting year starts from zero
-    with time_machine.travel(datetime.datetime(
-            year, 10, 1, 1, 0, tzinfo=VN), tick=True):
+    with time_machine.travel(VN.localize(datetime.datetime(
+            year, 10, 1, 1, 0)), tick=True):
         page = living_app.get(path)
     assert 'Số liệu năm công tác %d' % (year + 1) in page.text
     assert set(_counts(page).values()) == {0}
