@@ -28,12 +28,13 @@ from ..backoffice.deadlines import CLOSED
 PAGE_SIZE = 20
 #: the deepest page offered (older results: narrow the filters)
 MAX_PAGES = 100
-#: below this many results, hypatia's n-best sort (linear in the
-#: results) is cheaper than scanning the days back from the newest
-SCAN_FROM = 5000
-#: below this many candidates, each one's day of result is read from the
-#: index rather than intersecting with the period's union of days
-FILTER_BELOW = 5000
+#: below this many results, hypatia's n-best sort (a Python step per
+#: result) is cheaper than scanning the days back from the newest (a
+#: C-level intersection per day)
+SCAN_FROM = 500
+#: how much cheaper a C-level union and intersection is, per docid, than
+#: reading a candidate's day of result from the index in Python
+C_SPEEDUP = 30
 
 UNKNOWN_AGENCY = _('completed-unknown-agency',
                    default='No agency has this code: the list shows the '
@@ -215,15 +216,18 @@ class Results(object):
         closed = family.IF.multiunion([
             family.IF.intersection(base, _stored(catalog['state'], state))
             for state in sorted(CLOSED)])
-        if period and len(closed) <= FILTER_BELOW:
-            day_of = days._rev_index.get
-            low = self.low if self.low is not None else 0
-            high = self.high if self.high is not None else 10 ** 7
-            closed = family.IF.Set(
-                d for d in closed if low <= (day_of(d) or 0) <= high)
-        elif period:
-            closed = family.IF.intersection(closed, family.IF.multiunion(
-                list(self._day_sets())))
+        if period:
+            day_sets = list(self._day_sets())
+            if sum(len(s) for s in day_sets) < C_SPEEDUP * len(closed):
+                closed = family.IF.intersection(
+                    closed, family.IF.multiunion(day_sets))
+            else:
+                # a long period and few candidates: test each one
+                day_of = days._rev_index.get
+                low = self.low if self.low is not None else 0
+                high = self.high if self.high is not None else 10 ** 7
+                closed = family.IF.Set(
+                    d for d in closed if low <= (day_of(d) or 0) <= high)
         self.docids = closed
         self.total = len(closed)
 
@@ -278,12 +282,14 @@ def _local_date(when):
     return when.astimezone(VN).date() if when is not None else None
 
 
-def outcome(dossier, entry, request=None):
+def outcome(dossier, entry, request=None, memo=None):
     """The result in words: a petition's answer (reply, forward, keep on
     file), or a request's support decision (as titled when decided) with
-    its refusal reason."""
+    its refusal reason.  ``memo`` keeps the titles read from the code
+    lists for the next dossiers of a page."""
     translate = request.localizer.translate if request is not None \
         else (lambda text: text)
+    memo = {} if memo is None else memo
     if dossier.procedure == 'HTTT02':
         code = entry.get('outcome')
         if not code and dossier.proposals:
@@ -292,15 +298,27 @@ def outcome(dossier, entry, request=None):
         return translate(title) if title is not None else ''
     for each in reversed(dossier.timeline):
         if each.get('support'):
-            titles = entry_titles(dossier, each, request)
-            support = titles.get('support') or title_of(
-                dossier, SUPPORT, each['support'], request)
-            reason = titles.get('refusal_reason')
-            return '%s: %s' % (support, reason) if reason else support
+            key = tuple(each.get(k) for k in (
+                'support', 'support_title', 'refusal_reason',
+                'refusal_reason_title'))
+            if key not in memo:
+                titles = entry_titles(dossier, each, request)
+                support = titles.get('support') or title_of(
+                    dossier, SUPPORT, each['support'], request)
+                reason = titles.get('refusal_reason')
+                memo[key] = '%s: %s' % (support, reason) if reason \
+                    else support
+            return memo[key]
     return ''
 
 
-def row(request, dossier):
+def rows(request, dossiers):
+    """The rows of a page (:func:`row`)."""
+    memo = {}
+    return [row(request, dossier, memo) for dossier in dossiers]
+
+
+def row(request, dossier, memo=None):
     """What the list shows of one dossier: nothing that names or
     identifies the applicant."""
     entry = result_entry(dossier) or {}
@@ -316,6 +334,6 @@ def row(request, dossier):
         'result': _local_date(entry.get('when')),
         'state': state,
         'state_title': translate(STATE_TITLES.get(state, state)),
-        'outcome': outcome(dossier, entry, request),
+        'outcome': outcome(dossier, entry, request, memo),
         'late': bool(getattr(dossier, 'closed_late', False)),
     }

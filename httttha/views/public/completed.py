@@ -31,6 +31,5 @@ def completed(context, request):
         'capped': results.total > reachable,
         'max_pages': service.MAX_PAGES,
         'page': page,
-        'rows': [service.row(request, d)
-                 for d in results.page(page.start, page.end)],
+        'rows': service.rows(request, results.page(page.start, page.end)),
     }
