@@ -54,6 +54,11 @@ class HttthaIndexes(object):
     # its newest-first page, scanned day by day)
     result_date = Field()
     result_day = Field()
+    # and (procedure, agency oid): the list's agency and procedure
+    # filters are unions of these sets, with no intersection with the
+    # large sets of the state and procedure indexes (C-level merges that
+    # are linear in the larger set)
+    result_unit = Field()
 
 
 @indexview_defaults(catalog_name='httttha')
@@ -149,6 +154,14 @@ class HttthaIndexViews(object):
             self.resource, 'is_dossier', False) else None
         return (when.astimezone(VN).date().toordinal()
                 if when is not None else default)
+
+    @indexview()
+    def result_unit(self, default):
+        when = result_time(self.resource) if getattr(
+            self.resource, 'is_dossier', False) else None
+        agency = getattr(self.resource, 'agency_oid', None)
+        return ((self.resource.procedure, agency)
+                if when is not None and agency is not None else default)
 
     @indexview()
     def classification(self, default):

@@ -138,16 +138,18 @@ def add_period_lock(root, registry):
 
 
 def index_results(root, registry):
-    """Issue 16 (A8): the ``result_date`` and ``result_day`` indexes of
-    the public list of completed dossiers, filled for the dossiers that
-    already have a result (the closed ones, found by the ``state`` index:
-    the other dossiers have no value there and are not loaded)."""
+    """Issue 16 (A8): the ``result_date``, ``result_day`` and
+    ``result_unit`` indexes of the public list of completed dossiers,
+    filled for the dossiers that already have a result (the closed ones,
+    found by the ``state`` index: the others have no value there and are
+    not loaded)."""
     import transaction
     from ..services.backoffice.deadlines import CLOSED
     catalog = root['catalogs']['httttha']
     # adds the two (empty) indexes and commits
     catalog.update_indexes(registry=registry)
-    indexes = [catalog['result_date'], catalog['result_day']]
+    indexes = [catalog[name] for name in (
+        'result_date', 'result_day', 'result_unit')]
     state = catalog['state']._fwd_index
     docids = catalog.family.IF.multiunion(
         [state[s] for s in CLOSED if s in state])

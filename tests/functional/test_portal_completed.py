@@ -298,8 +298,8 @@ def test_evolve_step_indexes_existing_results(living_app):
     root, closer = open_root(living_app)
     try:
         catalog = find_catalog(root, 'httttha')
-        del catalog['result_date']
-        del catalog['result_day']
+        for name in ('result_date', 'result_day', 'result_unit'):
+            del catalog[name]
         transaction.commit()
         index_results(root, living_app.app.registry)
         transaction.commit()

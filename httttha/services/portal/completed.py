@@ -4,9 +4,11 @@ anonymised, newest result first, filtered by agency subtree, procedure
 and period.
 
 Everything is read from the catalog until the page is known: the
-``result_date`` and ``result_day`` indexes (kept for closed dossiers
-only), the ``agency``, ``procedure`` and ``state`` indexes.  Only the
-dossiers of the page shown are loaded.  A large result is paged by
+``result_date``, ``result_day`` and ``result_unit`` (procedure, agency)
+indexes, which hold the closed dossiers only, so that the filters are
+unions of their sets and never intersections with the large sets of the
+``state`` or ``procedure`` indexes.  Only the dossiers of the page shown
+are loaded.  A large result is paged by
 scanning the days of result back from the newest (a day's few hundred
 dossiers sorted by their time), as the workspace does, instead of
 sorting every docid; the pages reachable are limited so that no page
@@ -161,11 +163,6 @@ class Filters(object):
                 self.date_to.toordinal() if self.date_to else None)
 
 
-def _stored(index, value):
-    """The index's own set of docids holding ``value`` (not a copy)."""
-    return index._fwd_index.get(value) or index.family.IF.Set()
-
-
 def subtree_oids(root, agency):
     """The oids of ``agency`` and of every agency below it (from the
     tree's per-process cache)."""
@@ -193,29 +190,32 @@ class Results(object):
         family = catalog.family
         days = catalog['result_day']
         self.low, self.high = filters.days
-        sets = []
+        unit = catalog['result_unit']._fwd_index
         agency = filters.agency
+        oids = None
         if agency is not None and agency is not root_agency(root):
-            sets.append(family.IF.multiunion([
-                _stored(catalog['agency'], oid)
-                for oid in subtree_oids(root, agency)]))
-        if filters.procedure:
-            sets.append(_stored(catalog['procedure'], filters.procedure))
+            oids = subtree_oids(root, agency)
+        procedures = [filters.procedure] if filters.procedure \
+            else list(PROCEDURES)
         period = self.low is not None or self.high is not None
-        if not sets:
+        if oids is None and not filters.procedure:
             self.docids = None
             if not period:
                 self.total = days.indexed_count()
             else:
                 self.total = sum(len(s) for s in self._day_sets())
             return
-        base = None
-        for docids in sorted(sets, key=len):
-            base = docids if base is None else family.IF.intersection(
-                base, docids)
-        closed = family.IF.multiunion([
-            family.IF.intersection(base, _stored(catalog['state'], state))
-            for state in sorted(CLOSED)])
+        if oids is None:
+            # one procedure everywhere: its (procedure, agency) sets
+            # (object ids may be negative: the keys between (p,) and
+            # (p + '\0',) are exactly the (p, oid) ones)
+            sets = list(unit.values((filters.procedure,),
+                                    (filters.procedure + '\0',)))
+        else:
+            sets = [unit[key] for key in (
+                (procedure, oid) for procedure in procedures
+                for oid in oids) if key in unit]
+        closed = family.IF.multiunion(sets)
         if period:
             day_sets = list(self._day_sets())
             if sum(len(s) for s in day_sets) < C_SPEEDUP * len(closed):
