@@ -117,6 +117,7 @@ def sample(settings, officer_agency=OFFICER_AGENCY, per_agency=20,
                      else local_time().year),
             'keyword': words.most_common(1)[0][0] if words else 'nguyen',
             'agency_code': home.code,
+            'cuc_code': _traverse(root, LEADER_AGENCY).code,
             'staff': staff,
             'generated': state['dossiers'] if state else None,
         }

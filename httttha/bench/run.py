@@ -34,6 +34,9 @@ MEASUREMENTS = (
     ('workspace_admin', 'Workspace, Tổng cục admin, all (filters)'),
     ('users_admin', 'Users, Tổng cục admin, whole tree (first page)'),
     ('audit_admin', 'Audit trail, Tổng cục admin, last 30 days'),
+    ('completed_list', 'Completed dossiers (/ho-so-da-co-ket-qua), all'),
+    ('completed_list_cuc', 'Completed dossiers, one Cục and its Chi cục'),
+    ('guidance_search', 'Guidance search (/huong-dan?tu-khoa=...)'),
     ('stats_tree', 'Statistics, whole tree: Cục × procedure × state'),
     ('stats_cuc', 'Statistics, one Cục by Chi cục'),
     ('submissions', 'Submissions HTTT01 + 200 KB PDF (whole wizard)'),
@@ -43,6 +46,11 @@ MEASUREMENTS = (
 #: statistics views are a later issue: probed, measured only if present
 STATS_TREE = '/manage/{top}/@@thong-ke?nam={year}&theo=cuc,thu-tuc,trang-thai'
 STATS_CUC = '/manage/{cuc}/@@thong-ke?nam={year}&theo=chi-cuc'
+
+
+#: the guidance pages are built beside this measurement: probed, measured
+#: only if present (a search typed without diacritics)
+GUIDANCE_SEARCH = '/huong-dan?tu-khoa=ho+so+thi+hanh+an'
 
 
 def probe(client, path):
@@ -161,6 +169,23 @@ def run(options, log=print):
                 admin)
         measure('audit_admin', ['/manage/%s/@@nhat-ky' % ADMIN_AGENCY],
                 admin)
+        measure('completed_list', ['/ho-so-da-co-ket-qua'])
+        measure('completed_list_cuc', [
+            '/ho-so-da-co-ket-qua?' + urllib.parse.urlencode(
+                {'don-vi': picked.get('cuc_code', ''), 'page': page})
+            for page in (1, 2, 3)])
+        if 'guidance_search' in wanted:
+            public = Client(server.url)
+            if probe(public, GUIDANCE_SEARCH):
+                measure('guidance_search', [GUIDANCE_SEARCH])
+            else:
+                log('  %-18s not built (404 at %s)' % (
+                    'guidance_search', GUIDANCE_SEARCH))
+                found['guidance_search'] = {
+                    'name': 'guidance_search',
+                    'title': titles['guidance_search'], 'built': False,
+                    'url': GUIDANCE_SEARCH}
+            public.close()
         stats = {'stats_tree': STATS_TREE.format(top=ADMIN_AGENCY, year=year),
                  'stats_cuc': STATS_CUC.format(cuc=LEADER_AGENCY, year=year)}
         probe_client = Client(server.url)

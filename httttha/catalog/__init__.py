@@ -13,6 +13,7 @@ from ..interfaces import IAttachment, IDossier
 from ..services.backoffice.deadlines import index_value as deadline_index_value
 from ..services.portal.guidance import index_text as guidance_text
 from ..services.portal.guidance import index_words as guidance_words
+from ..services.portal.completed import result_time
 from ..text import applicant_words, classification_words, fold  # noqa
 from ..workflows.dossier import state_of
 
@@ -57,6 +58,17 @@ class HttthaIndexes(object):
     # 1 while a low survey answer about the dossier waits for a leader's
     # follow-up (the workspace's "Phản hồi chưa hài lòng"); others absent
     survey_alert = Field()
+    # dossiers with a result (completed or refused): when the result was
+    # given (seconds since the epoch, UTC: the order of the public list)
+    # and its local day (date.toordinal(): the list's period filter and
+    # its newest-first page, scanned day by day)
+    result_date = Field()
+    result_day = Field()
+    # and (procedure, agency oid): the list's agency and procedure
+    # filters are unions of these sets, with no intersection with the
+    # large sets of the state and procedure indexes (C-level merges that
+    # are linear in the larger set)
+    result_unit = Field()
 
 
 @indexview_defaults(catalog_name='httttha')
@@ -139,6 +151,27 @@ class HttthaIndexViews(object):
         if not getattr(self.resource, 'is_dossier', False):
             return default
         return deadline_index_value(self.resource, default)
+
+    @indexview()
+    def result_date(self, default):
+        when = result_time(self.resource) if getattr(
+            self.resource, 'is_dossier', False) else None
+        return when.timestamp() if when is not None else default
+
+    @indexview()
+    def result_day(self, default):
+        when = result_time(self.resource) if getattr(
+            self.resource, 'is_dossier', False) else None
+        return (when.astimezone(VN).date().toordinal()
+                if when is not None else default)
+
+    @indexview()
+    def result_unit(self, default):
+        when = result_time(self.resource) if getattr(
+            self.resource, 'is_dossier', False) else None
+        agency = getattr(self.resource, 'agency_oid', None)
+        return ((self.resource.procedure, agency)
+                if when is not None and agency is not None else default)
 
     @indexview()
     def classification(self, default):

@@ -163,6 +163,33 @@ def add_survey(root, registry):
                                                reindex=False)
 
 
+def index_results(root, registry):
+    """Issue 16 (A8): the ``result_date``, ``result_day`` and
+    ``result_unit`` indexes of the public list of completed dossiers,
+    filled for the dossiers that already have a result (the closed ones,
+    found by the ``state`` index: the others have no value there and are
+    not loaded)."""
+    import transaction
+    from ..services.backoffice.deadlines import CLOSED
+    catalog = root['catalogs']['httttha']
+    # adds the two (empty) indexes and commits
+    catalog.update_indexes(registry=registry)
+    indexes = [catalog[name] for name in (
+        'result_date', 'result_day', 'result_unit')]
+    state = catalog['state']._fwd_index
+    docids = catalog.family.IF.multiunion(
+        [state[s] for s in CLOSED if s in state])
+    resolve = root.__objectmap__.object_for
+    for count, docid in enumerate(docids, 1):
+        dossier = resolve(docid)
+        if dossier is None:
+            continue
+        for index in indexes:
+            index.reindex_resource(dossier, oid=docid)
+        if count % 5000 == 0:
+            transaction.commit()
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -176,3 +203,4 @@ def includeme(config):
     config.add_evolution_step(add_period_lock)
     config.add_evolution_step(add_guidance)
     config.add_evolution_step(add_survey)
+    config.add_evolution_step(index_results)

@@ -68,8 +68,10 @@ def test_bench_runs_every_measurement(bench_ini, tmp_path, capsys):
     for name, title in MEASUREMENTS:
         measured = by_name[name]
         if not measured['built']:
-            # statistics views come with a later issue
-            assert name.startswith('stats_'), measured
+            # statistics views come with a later issue, the guidance
+            # pages with another part of issue 16
+            assert name.startswith('stats_') or \
+                name == 'guidance_search', measured
             assert '| %s | not built |' % title in printed
             continue
         assert measured['errors'] == 0, measured

@@ -7,6 +7,8 @@ from substanced.interfaces import IRoot
 from ...content.site import contacts
 from ...interfaces import IAgency
 from ...services.administration.tree import agency_outline, root_agency
+from ...services.portal.summary import agency_summary
+from ...vntime import today
 from .lookup import agency_options
 
 class Layout(object):
@@ -51,9 +53,12 @@ def agencies(context, request):
 @view_config(context=IAgency, permission='view',
              renderer='httttha:templates/public/agency.pt')
 def agency(context, request):
-    """The public page of one agency: details and sub-agencies."""
+    """The public page of one agency: details, the lookup restricted to
+    it, its counts of the current reporting year, its sub-agencies and
+    the link to its completed dossiers."""
     return {'agency': context, 'subs': context.sub_agencies(),
-            'parent': context.parent_agency}
+            'parent': context.parent_agency,
+            'summary': agency_summary(request.root, context, today())}
 
 
 def includeme(config):
