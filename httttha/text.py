@@ -89,3 +89,16 @@ def clean_filename(name):
     suffix = '.' + ext if ext else ''
     stem = stem[:MAX_NAME - len(suffix)].rstrip(' .') or FALLBACK_STEM
     return stem + suffix
+
+
+def free_filename(filename, taken):
+    """``clean_filename(filename)``, numbered (``x-2.pdf``, ``x-3.pdf``…)
+    until ``taken(name)`` is false: a folder's name for a new file."""
+    name = base = clean_filename(filename)
+    number = 1
+    while taken(name):
+        number += 1
+        stem, dot, ext = base.rpartition('.')
+        name = '%s-%d.%s' % (stem, number, ext) if dot else '%s-%d' % (
+            base, number)
+    return name

@@ -18,7 +18,7 @@ from zope.interface import alsoProvides, implementer
 
 from .. import _
 from ..interfaces import IAttachment, IDossier
-from ..text import clean_filename
+from ..text import free_filename
 from ..vntime import VN, local_time, now  # noqa: F401 (used by importers)
 from .application import (
     FILE_SLOTS,
@@ -102,13 +102,7 @@ class Dossier(Folder):
         alsoProvides(attachment, IAttachment)
         for name, value in attrs.items():
             setattr(attachment, name, value)
-        name = base = clean_filename(filename)
-        number = 1
-        while name in self:
-            number += 1
-            stem, dot, ext = base.rpartition('.')
-            name = '%s-%d.%s' % (stem, number, ext) if dot else '%s-%d' % (
-                base, number)
+        name = free_filename(filename, self.__contains__)
         self.add(name, attachment, registry=registry)
         return attachment
 

@@ -13,7 +13,7 @@ from substanced.util import renamer
 from zope.interface import Interface, alsoProvides, implementer
 
 from .. import _
-from ..text import clean_filename
+from ..text import free_filename
 
 DRAFT, PUBLISHED, ARCHIVED = 'draft', 'published', 'archived'
 
@@ -86,13 +86,7 @@ class GuidancePage(_Item, Folder):
         attachment = registry.content.create(
             'File', stream=stream, mimetype=mimetype, title=filename)
         alsoProvides(attachment, IGuidanceFile)
-        name = base = clean_filename(filename)
-        number = 1
-        while name in self:
-            number += 1
-            stem, dot, ext = base.rpartition('.')
-            name = '%s-%d.%s' % (stem, number, ext) if dot else '%s-%d' % (
-                base, number)
+        name = free_filename(filename, self.__contains__)
         self.add(name, attachment, registry=registry)
         return attachment
 

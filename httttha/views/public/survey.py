@@ -173,38 +173,36 @@ class SurveyPage(object):
         return self._form(survey_form, action, False,
                           (('ma', token),) if token else ())
 
-    def _dossier_get(self):
+    def _dossier_survey(self):
+        """(refusal page or None, values, survey form, deform form) of the
+        dossier in the URL: what both the page and its POST start from."""
         dossier, token, refusal = self._dossier()
-        if dossier is None:
-            return self._page(message=refusal, refused=True)
-        values = dict(dossier=dossier, agency=dossier.agency,
-                      procedure=dossier.procedure)
-        if refusal is not None:
-            return self._page(message=refusal, refused=True, **values)
-        survey_form, _owner = service.form_for(dossier.agency,
-                                               dossier.procedure)
-        if survey_form is None or not survey_form.questions:
-            return self._page(message=service.NO_FORM, refused=True,
-                              **values)
-        form = self._dossier_form(dossier, token, survey_form)
+        values = {} if dossier is None else dict(
+            dossier=dossier, agency=dossier.agency,
+            procedure=dossier.procedure)
+        if refusal is None and dossier is not None:
+            survey_form, _owner = service.form_for(dossier.agency,
+                                                   dossier.procedure)
+            if survey_form is not None and survey_form.questions:
+                form = self._dossier_form(dossier, token, survey_form)
+                return None, values, survey_form, form
+            refusal = service.NO_FORM
+        page = self._page(message=refusal, refused=True, **values)
+        return page, values, None, None
+
+    def _dossier_get(self):
+        refused, values, survey_form, form = self._dossier_survey()
+        if refused is not None:
+            return refused
         return self._page(survey=survey_form, form=self._render_form(form),
                           **values)
 
     def _dossier_post(self):
         request = self.request
-        dossier, token, refusal = self._dossier()
-        if dossier is None:
-            return self._page(message=refusal, refused=True)
-        values = dict(dossier=dossier, agency=dossier.agency,
-                      procedure=dossier.procedure)
-        if refusal is not None:
-            return self._page(message=refusal, refused=True, **values)
-        survey_form, _owner = service.form_for(dossier.agency,
-                                               dossier.procedure)
-        if survey_form is None or not survey_form.questions:
-            return self._page(message=service.NO_FORM, refused=True,
-                              **values)
-        form = self._dossier_form(dossier, token, survey_form)
+        refused, values, survey_form, form = self._dossier_survey()
+        if refused is not None:
+            return refused
+        dossier = values['dossier']
         if not check_csrf_token(request, raises=False):
             return self._page(survey=survey_form, message=EXPIRED,
                               form=self._render_form(form), **values)
