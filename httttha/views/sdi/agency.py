@@ -18,7 +18,8 @@ from ...services.administration import audit, codelists
 from ...services.administration.tree import audited_values
 from ...workflows.dossier import STATE_TITLES, state_of
 from ..paging import Page
-from .tree import form_buttons, tree_url
+from . import form_buttons
+from .tree import tree_url
 
 #: where each role lands (the first the user holds, in this order): the
 #: workspace for those who process dossiers, the users screen for the

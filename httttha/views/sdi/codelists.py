@@ -21,6 +21,7 @@ from ...interfaces import IAgency, ICodeLists
 from ...permissions import MANAGE_AGENCY, MANAGE_CODELISTS
 from ...services.administration import codelists as service
 from ...services.administration.tree import root_agency
+from . import form_buttons
 
 FORM = 'substanced.sdi:templates/form.pt'
 LISTS = 'httttha:templates/sdi/codelists.pt'
@@ -153,10 +154,7 @@ def entry_schema(request, codelist, entry=None):
     return schema
 
 
-BUTTONS = (deform.Button('update', _('Update')),
-           deform.Button('reset', _('codelist-reset', default='Reset'),
-                         type='reset'),
-           deform.Button('cancel', _('Cancel')))
+BUTTONS = form_buttons('update')
 
 
 class EntryForm(FormView):

@@ -51,9 +51,10 @@ class Appointment(colander.MappingSchema):
     contact = _text(_('Contact'), required=False, max_length=200)
 
 
-def _files_node(request):
+def files_node(request, title=_('Attached files')):
+    """Three optional, checked file fields (a step's or a page's files)."""
     files = colander.SchemaNode(colander.Mapping(), name='files',
-                                title=_('Attached files'))
+                                title=title)
     store = FileUploadTempStore(request)
     for i in (1, 2, 3):
         files.add(colander.SchemaNode(
@@ -196,7 +197,7 @@ class DecisionView(StepView):
         self.schema.add_before('message', _support_node(choices))
         self.schema.add_before('message', _refusal_reason_node(
             codelists.active_choices(context, REFUSAL_REASONS, request)))
-        self.schema.add_before('appointment', _files_node(request))
+        self.schema.add_before('appointment', files_node(request))
 
     def show(self, form):
         agency = self.context.agency
@@ -329,7 +330,7 @@ class ResultView(StepView):
     def __init__(self, context, request):
         StepView.__init__(self, context, request)
         self.schema = ResultSchema()
-        self.schema.add(_files_node(request))
+        self.schema.add(files_node(request))
 
     def update_success(self, appstruct):
         return self._done(processing.return_result, appstruct['message'],

@@ -7,13 +7,13 @@ import colander
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.session import check_csrf_token
-from substanced.form import FileUploadTempStore, FormView
+from substanced.form import FormView
 from substanced.schema import Schema
 from substanced.sdi import mgmt_view
 
 from ... import _
 from ...content.agency import find_agency
-from ...content.application import ACCEPT, PROCEDURE_TITLES, PROCEDURES
+from ...content.application import PROCEDURE_TITLES, PROCEDURES
 from ...content.guidance import (
     STATE_TITLES,
     IFAQEntry,
@@ -22,10 +22,10 @@ from ...content.guidance import (
 )
 from ...interfaces import IAgency
 from ...permissions import EDIT_GUIDANCE
-from ...services.intake.submission import limits
 from ...services.portal import guidance as service
 from .. import download
-from ..public.forms import CheckedFileWidget
+from . import form_buttons
+from .dossier import files_node
 
 FORM = 'substanced.sdi:templates/form.pt'
 LIST = 'httttha:templates/sdi/guidance.pt'
@@ -94,10 +94,7 @@ def guidance_list(context, request):
 
 # -- add and edit ------------------------------------------------------------
 
-BUTTONS = (deform.Button('update', _('Update')),
-           deform.Button('reset', _('codelist-reset', default='Reset'),
-                         type='reset'),
-           deform.Button('cancel', _('Cancel')))
+BUTTONS = form_buttons('update')
 
 
 class PageSchema(Schema):
@@ -130,18 +127,8 @@ def page_schema(request, page=None):
             missing=(), validator=colander.ContainsOnly(names),
             widget=deform.widget.CheckboxChoiceWidget(
                 values=[(n, n) for n in names])))
-    files = colander.SchemaNode(
-        colander.Mapping(), name='files',
-        title=_('guidance-files',
-                default='Files to download (blank forms, ...)'))
-    store = FileUploadTempStore(request)
-    for i in (1, 2, 3):
-        files.add(colander.SchemaNode(
-            deform.FileData(), name='file_%d' % i, missing=None,
-            title=_('File ${n}', mapping={'n': i}),
-            widget=CheckedFileWidget(store, limits(request.registry).max_file,
-                                     accept=ACCEPT,
-                                     template='file_upload')))
+    files = files_node(request, _(
+        'guidance-files', default='Files to download (blank forms, ...)'))
     schema.add(files)
     return schema
 

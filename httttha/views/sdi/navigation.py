@@ -6,7 +6,6 @@ Substance D's generic views check ``sdi.*`` permissions that only the
 site administrator holds (see ``services.accounts.roles``); the views here give
 agency roles the property sheets they need under httttha's own
 permissions, and keep a denied page from naming what was denied."""
-import deform
 from pyramid.events import ContextFound, subscriber
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.security import NO_PERMISSION_REQUIRED
@@ -23,6 +22,7 @@ from substanced.util import acquire
 from ... import _
 from ...interfaces import IAgency, IDepartment, IDossier, IStaffUser
 from ...services.accounts import roles
+from . import form_buttons
 from .tree import tree_url
 
 SHEETS = dict(name='properties', propertied=True, tab_title=_('Properties'),
@@ -39,9 +39,7 @@ class PropertiesView(PropertySheetsView):
     account and the site, under the permission each is about (each sheet
     still says who may view and who may change it), with the buttons of
     every administration form: Cập nhật / Nhập lại / Hủy."""
-    buttons = (deform.Button('save', _('Update')),
-               deform.Button('reset', _('Reset'), type='reset'),
-               deform.Button('cancel', _('Cancel'), type='submit'))
+    buttons = form_buttons('save')
 
     def cancel_success(self, appstruct):
         """Hủy: nothing saved; an agency's or a department's sheet goes

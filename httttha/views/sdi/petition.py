@@ -14,7 +14,7 @@ from ...interfaces import IDossier
 from ...services.accounts import roles
 from ...services.backoffice import deadlines, petitions
 from ...workflows.dossier import state_of
-from .dossier import Appointment, StepView, _files_node, _text, _uploads
+from .dossier import Appointment, StepView, files_node, _text, _uploads
 
 TEMPLATE = 'httttha:templates/sdi/petition_step.pt'
 
@@ -170,7 +170,7 @@ class ProposeView(PetitionStep):
     def __init__(self, context, request):
         PetitionStep.__init__(self, context, request)
         self.schema = ProposalSchema()
-        self.schema.add(_files_node(request))
+        self.schema.add(files_node(request))
 
     def info(self):
         return {'versions': list(self.context.proposals),

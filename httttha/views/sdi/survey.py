@@ -20,7 +20,7 @@ from ...interfaces import IAgency, IDossier
 from ...permissions import APPROVE, MANAGE_AGENCY, VIEW_DOSSIERS, VIEW_STATS
 from ...services.portal import survey as service
 from ..spreadsheet import xlsx_response
-from .tree import form_buttons
+from . import form_buttons
 
 FORM = 'substanced.sdi:templates/form.pt'
 

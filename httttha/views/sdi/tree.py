@@ -39,15 +39,9 @@ from ...services.administration.tree import (
     move_agency,
     move_refusal,
 )
+from . import form_buttons
 
 KIND_TITLES = dict(KINDS)
-RESET = deform.Button('reset', _('Reset'), type='reset')
-
-
-def form_buttons(submit='save'):
-    """Cập nhật / Nhập lại / Hủy, as every administration form has."""
-    return (deform.Button(submit, _('Update')), RESET,
-            deform.Button('cancel', _('Cancel'), type='submit'))
 
 
 def scope_top(request, agency):

@@ -24,18 +24,12 @@ from ...services.accounts import users as service
 from ...services.administration.removal import RemovalRefused
 from ..paging import Page
 from ..spreadsheet import xlsx_response
+from . import form_buttons
 from .accounts import AddUserSchema
 
 
 def _flash(request, message, queue='success'):
     request.sdiapi.flash(request.localizer.translate(message), queue)
-
-
-def form_buttons(submit):
-    """Cập nhật, Nhập lại, Hủy: the buttons of every form here."""
-    return (deform.Button(submit, _('Update')),
-            deform.Button('reset', _('Re-enter'), type='reset'),
-            deform.Button('cancel', _('Cancel')))
 
 
 def users_url(request, user):
@@ -230,9 +224,7 @@ class AddAgencyUserView(FormView):
     """Add a user to an agency of this subtree with roles held there."""
     title = _('Add user')
     schema = AddSchema()
-    buttons = (deform.Button('add', _('Update')),
-               deform.Button('reset', _('Re-enter'), type='reset'),
-               deform.Button('cancel', _('Cancel')))
+    buttons = form_buttons('add')
 
     def show(self, form):
         chosen = self.request.params.get('don-vi') or str(
