@@ -113,7 +113,9 @@ def test_state_change_found_by_dossier_code(app):
         total, entries = audit.search(store, audit.Query(
             code=code, action='dossier.transition'))
         assert entries[0].details['after'] == {'state': state}
-        assert entries[0].user.startswith(('hotro.', 'lanhdao.'))
+        # the Ba Đình staff member who made it (officer, specialist or
+        # leader: which dossier comes first depends on the random codes)
+        assert entries[0].user in ('hotro.bd', 'chuyenvien.bd', 'lanhdao.bd')
     finally:
         closer()
 
