@@ -1,7 +1,8 @@
 """An agency's public summary (A4): its counts of dossiers in the current
 reporting year, read from the statistics counters
 (``services.statistics``) of its whole subtree, never from dossiers."""
-from ..statistics import Row, find_store, reporting_year, year_bounds
+from ..statistics import find_store, reporting_year, year_bounds
+from ..statistics.tables import Row
 from .completed import subtree_oids
 
 
@@ -21,10 +22,12 @@ def agency_summary(root, agency, today):
     """The :class:`Summary` of ``agency`` and the agencies below it for
     the reporting year of ``today`` (a date in Vietnam)."""
     year = reporting_year(today)
-    row = Row('')
+    first, last = year_bounds(year)
+    row, sums = Row(''), {}
     store = find_store(root)
     if store is not None:
-        for _oid, cell, number in store.cells(year, subtree_oids(root,
-                                                                 agency)):
-            row.add(cell, number)
+        for oid in subtree_oids(root, agency):
+            store.sums(oid, first, last, sums)
+    for cell, number in sums.items():
+        row.add(cell, number)
     return Summary(year, row)

@@ -282,6 +282,10 @@ def submit(request, agency, form, appstruct, dossier=None):
     alert = dossier is not None and score is not None and \
         score < alert_below(request.registry)
     count(('*', '#'))
+    if score is not None:
+        # the statistics' average satisfaction of a unit
+        count(('*', 'n'))
+        count(('*', '+'), score)
     if alert:
         count(('*', 'low'))
     record = {'procedure': form.procedure, 'form': get_oid(form, None),

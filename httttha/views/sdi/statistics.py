@@ -1,63 +1,92 @@
-"""Thống kê (B12): an agency's dossiers in a reporting year, by unit of
-its subtree (the ACLs give the scope: Tổng cục all, a Cục itself and its
-Chi cục, a Chi cục itself), optionally by procedure and by state; read
-from the counters of services/statistics.py."""
+"""Thống kê (B12): an agency's dossiers received over a period, by unit
+of its subtree (the ACLs give the scope: Tổng cục all, a Cục itself and
+its Chi cục, a Chi cục itself), optionally by procedure, by state, with
+the same period a year earlier and the satisfaction survey; charts, and
+the same table as an Excel workbook.  Read from the counters of
+``services.statistics``."""
+from urllib.parse import urlencode
+
 from babel.numbers import format_decimal
 from substanced.sdi import mgmt_view
+from substanced.util import get_oid
 
 from ... import _
 from ...content.application import PROCEDURE_TITLES
-from ...content.dossier import local_time
 from ...interfaces import IAgency
-from ...services import statistics
-from ...services.accounts.roles import VIEW_STATS
+from ...permissions import VIEW_STATS
+from ...services.administration import audit
+from ...services.statistics import periods, tables
+from ...services.statistics.export import statistics_workbook
+from ...services.statistics.extras import classifications, survey_rows
+from ...vntime import local_time
 from ...workflows.dossier import STATE_TITLES
+from ..spreadsheet import xlsx_response
 
-#: what ``theo`` may name; the rows are always the units ("cuc" and
-#: "chi-cuc" are what the units below are called at each level)
-DIMENSIONS = ('don-vi', 'cuc', 'chi-cuc', 'thu-tuc', 'trang-thai')
-STATES = ('submitted', 'resubmitted', 'needs_supplement', 'accepted',
-          'originals_received', 'in_processing', 'awaiting_assignment',
-          'assigned', 'awaiting_approval', 'approved', 'completed',
-          'refused')
+#: what ``theo`` may name: the rows are always the units
+DIMENSIONS = ('thu-tuc', 'trang-thai', 'so-sanh', 'danh-gia')
+
+
+def columns(by_state):
+    """(title, states) of the state columns: the groups, or every state."""
+    if by_state:
+        return [(STATE_TITLES[s], (s,)) for s in tables.STATES]
+    return [(title, states) for _n, title, states in tables.STATE_GROUPS]
 
 
 @mgmt_view(context=IAgency, name='thong-ke', tab_title=_('Statistics'),
            permission=VIEW_STATS,
            renderer='httttha:templates/sdi/statistics.pt')
 def statistics_view(context, request):
-    """The table of one reporting year (the current one by default)."""
-    current = statistics.reporting_year(local_time().date())
-    store = statistics.find_store(request.root)
-    years = sorted(set(store.years() if store is not None else ()) |
-                   {current}, reverse=True)
-    error = None
-    try:
-        year = int(request.GET.get('nam', current))
-    except ValueError:
-        year, error = current, _('Choose a reporting year from the list.')
-    if year not in years:
-        year, error = current, _('Choose a reporting year from the list.')
+    """The table of a period (the current reporting year by default), or
+    its workbook with ``format=xlsx``."""
+    today = local_time().date()
+    period, errors = periods.parse(request.GET, today)
     # ``theo=thu-tuc,trang-thai`` or, from the form, ``theo`` repeated
     theo = [d for value in request.GET.getall('theo')
             for d in value.split(',') if d in DIMENSIONS]
-    by_state = 'trang-thai' in theo
-    rows, total = statistics.table(request.root, context, year,
-                                   by_procedure='thu-tuc' in theo)
-    first, last = statistics.year_bounds(year)
-    if by_state:
-        columns = [(STATE_TITLES[s], (s,)) for s in STATES]
-    else:
-        columns = [(title, states)
-                   for _name, title, states in statistics.STATE_GROUPS]
+    by_procedure, by_state = 'thu-tuc' in theo, 'trang-thai' in theo
+    table = tables.table(request.root, context, period, by_procedure,
+                         today=today)
+    earlier = None
+    if 'so-sanh' in theo:
+        earlier = tables.compare(table, tables.table(
+            request.root, context, period.year_earlier()))
+    state_columns = columns(by_state)
+    if request.GET.get('format') == 'xlsx' and not errors:
+        audit.record(request, 'statistics.export', context,
+                     period=period.label, theo=','.join(theo))
+        return xlsx_response(
+            'thong-ke-%s-%s' % (context.code or context.__name__,
+                                period.first.strftime('%Y%m%d')),
+            *statistics_workbook(request, context, period, table,
+                                 state_columns, earlier, local_time()))
+    query = dict(period.query, theo=','.join(theo))
+    years = list(range(tables.last_year(today),
+                       tables.first_year(request.root, today) - 1, -1))
     return {
-        'agency': context, 'year': year, 'years': years, 'error': error,
-        'first': first, 'last': last, 'theo': theo,
-        'by_procedure': 'thu-tuc' in theo, 'by_state': by_state,
-        'rows': rows, 'total': total, 'columns': columns,
+        'agency': context, 'period': period, 'errors': errors,
+        'typed': {name: request.GET.get(name, '') for name in (
+            'ky', 'nam', 'thang', 'quy', 'tu-ngay', 'den-ngay')},
+        'kinds': periods.KINDS, 'kind_title': periods.kind_title,
+        'years': years, 'theo': theo,
+        'by_procedure': by_procedure, 'by_state': by_state,
+        'table': table, 'rows': table.rows, 'total': table.total,
+        'columns': state_columns, 'earlier': earlier,
+        'classes': classifications(request, table.total),
+        'survey': survey_rows(request, context, table, period)
+        if 'danh-gia' in theo else None,
         'procedure_titles': PROCEDURE_TITLES,
         'number': number,
+        'query': query, 'own_oid': get_oid(context),
+        'drill': lambda row: drill(request, row, query),
     }
+
+
+def drill(request, row, query):
+    """The statistics of a unit below, for the same period and options."""
+    prefix = request.registry.settings.get('substanced.manage_prefix',
+                                           '/manage').rstrip('/')
+    return '%s%s/@@thong-ke?%s' % (prefix, row.path, urlencode(query))
 
 
 def number(value):

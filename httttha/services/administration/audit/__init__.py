@@ -73,6 +73,8 @@ ACTIONS = OrderedDict((
                              default='Dossier state changed')),
     ('dossier.read', _('audit-dossier.read', default='Dossier opened')),
     ('dossier.file', _('audit-dossier.file', default='Dossier file opened')),
+    ('statistics.export', _('audit-statistics.export',
+                            default='Statistics exported to Excel')),
     ('calendar.add', _('audit-calendar.add',
                        default='Working calendar: day added')),
     ('calendar.remove', _('audit-calendar.remove',
