@@ -190,6 +190,36 @@ def index_results(root, registry):
             transaction.commit()
 
 
+def statistics_by_day(root, registry):
+    """Issue 17 (B12): the statistics counted by agency and month with
+    the day of receipt and the petitions' classifications (from the
+    catalog, taking lateness from the counts they replace: no dossier is
+    loaded), and each survey answer's score in its month's counts."""
+    from ..content.survey import key_time
+    from ..services.portal.survey import answer_store, survey_folder
+    from ..services.statistics import rebuild
+    from ..vntime import local_time
+    rebuild(root, root['catalogs']['httttha'])
+    top = root_agency(root)
+    for agency in top.walk() if top is not None else ():
+        store = answer_store(survey_folder(agency))
+        if store is None:
+            continue
+        scores = {}
+        for key, record in store.records.items():
+            if record.get('score') is not None:
+                month = local_time(key_time(key)).strftime('%Y-%m')
+                found = scores.setdefault((record['procedure'], month),
+                                          [0, 0.0])
+                found[0] += 1
+                found[1] += record['score']
+        for cell, (number, total) in scores.items():
+            counts = store.counts.get(cell)
+            if counts is not None and ('*', 'n') not in counts.counts:
+                counts.add(('*', 'n'), number)
+                counts.add(('*', '+'), total)
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -204,3 +234,4 @@ def includeme(config):
     config.add_evolution_step(add_guidance)
     config.add_evolution_step(add_survey)
     config.add_evolution_step(index_results)
+    config.add_evolution_step(statistics_by_day)

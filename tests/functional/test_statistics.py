@@ -94,7 +94,7 @@ def test_by_state_and_bad_year(app):
     submit_dossier(app, 'HTTT01', BA_DINH)
     page = staff_page(app, 'lanhdao.hn', CUC_PATH +
                       '/@@thong-ke?nam=abc&theo=chi-cuc,trang-thai')
-    assert 'Chọn năm công tác trong danh sách.' in page.text
+    assert '"abc" không phải là số' in page.text
     current = statistics.reporting_year(local_time().date())
     assert page.html.select_one('#nam option[selected]')['value'] == str(
         current)

@@ -98,8 +98,77 @@ def test_statistics_count_every_dossier_once_with_its_final_values(opened):
     assert len(kept) == DOSSIERS
     rebuilt = statistics.rebuild(root, find_catalog(root, 'httttha'))
     assert dict(rebuilt.counted.items()) == kept
-    states = collections.Counter(key[2][2] for key in kept.values())
+    # (agency, month, cells): the first cell is (day, procedure,
+    # channel, state, late)
+    states = collections.Counter(key[2][0][3] for key in kept.values())
     assert states['completed'] > 0 and states['submitted'] > 0
+    transaction.abort()
+
+
+def _recount(root, catalog, oids, first, last):
+    """What the dossiers of the agencies ``oids`` received from ``first``
+    to ``last`` are, counted one by one from the catalog and the
+    dossiers: (total, channels, states, late, classifications)."""
+    from httttha.services.statistics import CLOSED
+    found = catalog['submitted_day'].inrange(
+        first.toordinal(), last.toordinal()).execute()
+    total, late = 0, 0
+    channels, states, classes = (collections.Counter() for _i in range(3))
+    for dossier in found:
+        if dossier.agency_oid not in oids:
+            continue
+        state = catalog['state']._rev_index[dossier.__oid__]
+        total += 1
+        channels[dossier.channel or 'online'] += 1
+        states[state] += 1
+        late += state in CLOSED and bool(dossier.closed_late)
+        for criterion, value in (dossier.classification or {}).items():
+            if value:
+                classes[(criterion, value)] += 1
+    return total, dict(channels), dict(states), late, dict(classes)
+
+
+def test_statistics_of_any_period_equal_a_recount(opened):
+    """A month, a quarter, a range across two reporting years and the
+    same range a year earlier: each Cục's line and the total are what a
+    count of the dossiers themselves gives."""
+    import datetime
+    from httttha.services.statistics import periods, tables
+    from httttha.services.administration.tree import root_agency, tree_nodes
+    _app, _env, root = opened
+    catalog = find_catalog(root, 'httttha')
+    top = root_agency(root)
+    nodes = tree_nodes(root)
+    days = sorted(catalog['submitted_day']._fwd_index.keys())
+    last = datetime.date.fromordinal(days[-1])
+    # a range from August to November: across 1 October
+    year = last.year - 1
+    wanted = [
+        {'ky': 'thang', 'nam': str(last.year), 'thang': str(last.month)},
+        {'ky': 'quy', 'nam': str(year), 'quy': '3'},
+        {'ky': 'khoang', 'tu-ngay': '15/08/%d' % year,
+         'den-ngay': '20/11/%d' % year},
+    ]
+    checked = []
+    for params in wanted:
+        period, errors = periods.parse(params, last)
+        assert not errors
+        for each in (period, period.year_earlier()):
+            table = tables.table(root, top, each, by_procedure=True,
+                                 today=last)
+            rows = [(row, tables.subtree(nodes, row.oid))
+                    for row in table.units]
+            rows.append((table.total, list(nodes)))
+            for row, oids in rows:
+                expected = _recount(root, catalog, set(oids), each.first,
+                                    each.last)
+                assert (row.total, row.channels, {
+                    s: n for s, n in row.states.items() if n}, row.late,
+                    row.classes) == expected, (params, row.title)
+            checked.append(table.total.total)
+    # the periods hold dossiers, the table splits them by procedure too
+    assert all(checked[:3]) and sum(checked) > 20, checked
+    assert sum(p.total for p in table.procedures) == table.total.total
     transaction.abort()
 
 

@@ -5,10 +5,19 @@ import transaction
 from ZODB import DB
 from ZODB.FileStorage import FileStorage
 
-from httttha.services.statistics import Counts, Store
+import datetime
 
-CELL = ('HTTT01', 'online', 'submitted', False)
-OTHER = ('HTTT01', 'online', 'accepted', False)
+from httttha.services.statistics import Counts, Store, month_of
+
+DAY = datetime.date(2026, 3, 15)
+KEY = (7, month_of(DAY))
+CELL = (DAY.toordinal(), 'HTTT01', 'online', 'submitted', False)
+OTHER = (DAY.toordinal(), 'HTTT01', 'online', 'accepted', False)
+THIRD = (DAY.toordinal(), 'HTTT03', 'counter', 'submitted', False)
+
+
+def entry(*cells):
+    return KEY + (cells,)
 
 
 def test_concurrent_changes_to_one_agency_are_all_counted(tmp_path):
@@ -17,8 +26,8 @@ def test_concurrent_changes_to_one_agency_are_all_counted(tmp_path):
         tm = transaction.TransactionManager()
         conn = db.open(transaction_manager=tm)
         store = conn.root()['store'] = Store()
-        store.move(1, (2026, 7, CELL))
-        store.move(2, (2026, 7, CELL))
+        store.move(1, entry(CELL))
+        store.move(2, entry(CELL))
         tm.commit()
         conn.close()
 
@@ -26,21 +35,20 @@ def test_concurrent_changes_to_one_agency_are_all_counted(tmp_path):
         # while the second is under way: each moves another dossier
         tms = [transaction.TransactionManager() for _i in range(2)]
         conns = [db.open(transaction_manager=t) for t in tms]
-        counts = [c.root()['store'].counts[(2026, 7)] for c in conns]
+        counts = [c.root()['store'].counts[KEY] for c in conns]
         counts[0].add(CELL, -1)
         counts[0].add(OTHER, 1)
         counts[1].add(CELL, -1)
         counts[1].add(OTHER, 1)
-        counts[1].add(('HTTT03', 'counter', 'submitted', False), 1)
+        counts[1].add(THIRD, 1)
         tms[0].commit()
         tms[1].commit()     # would raise ConflictError without resolution
         for c in conns:
             c.close()
 
         conn = db.open()
-        merged = conn.root()['store'].counts[(2026, 7)].counts
-        assert merged == {OTHER: 2,
-                          ('HTTT03', 'counter', 'submitted', False): 1}
+        merged = conn.root()['store'].counts[KEY].counts
+        assert merged == {OTHER: 2, THIRD: 1}
         conn.close()
     finally:
         db.close()
@@ -48,11 +56,28 @@ def test_concurrent_changes_to_one_agency_are_all_counted(tmp_path):
 
 def test_move_counts_a_dossier_once():
     store = Store()
-    store.move(5, (2026, 7, CELL))
-    store.move(5, (2026, 7, CELL))
-    assert store.counts[(2026, 7)].counts == {CELL: 1}
-    store.move(5, (2026, 7, OTHER))
-    assert store.counts[(2026, 7)].counts == {OTHER: 1}
+    store.move(5, entry(CELL))
+    store.move(5, entry(CELL))
+    assert store.counts[KEY].counts == {CELL: 1}
+    store.move(5, entry(OTHER))
+    assert store.counts[KEY].counts == {OTHER: 1}
     store.move(5, None)
-    assert store.counts[(2026, 7)].counts == {} and 5 not in store.counted
-    assert isinstance(store.counts[(2026, 7)], Counts)
+    assert store.counts[KEY].counts == {} and 5 not in store.counted
+    assert isinstance(store.counts[KEY], Counts)
+
+
+def test_sums_cut_the_first_and_last_months_at_the_day():
+    store = Store()
+    days = [datetime.date(2026, 1, 31), datetime.date(2026, 2, 1),
+            datetime.date(2026, 2, 28), datetime.date(2026, 3, 1)]
+    for oid, day in enumerate(days):
+        store.move(oid, (7, month_of(day), (
+            (day.toordinal(), 'HTTT01', 'online', 'submitted', False),)))
+    cell = ('HTTT01', 'online', 'submitted', False)
+    months = {}
+    assert store.sums(7, days[1], days[2], months=months) == {cell: 2}
+    assert months == {month_of(days[1]): 2}
+    assert store.sums(7, days[0], days[3]) == {cell: 4}
+    assert store.sums(7, days[0], days[0]) == {cell: 1}
+    assert store.sums(8, days[0], days[3]) == {}
+    assert store.first_month == month_of(days[0])

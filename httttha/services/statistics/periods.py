@@ -141,19 +141,18 @@ class PeriodSchema(colander.MappingSchema):
     den_ngay = colander.SchemaNode(DayField(), name='den-ngay', missing=None)
 
 
-def parse(params, today):
+def parse(params, today, translate=None):
     """The period chosen by the query ``params`` (a multidict), or the
     current reporting year; and {field: message} of what was wrong (the
     period is then the current reporting year, and the form shows what
-    the user typed)."""
+    the user typed).  ``translate`` translates colander's messages."""
     fields = {name: params.get(name, '').strip() for name in (
         'ky', 'nam', 'thang', 'quy', 'tu-ngay', 'den-ngay')}
     cstruct = {name: value for name, value in fields.items() if value}
     try:
         data = PeriodSchema().deserialize(cstruct)
     except colander.Invalid as error:
-        return default(today), {
-            name: msg for name, msg in error.asdict().items()}
+        return default(today), error.asdict(translate=translate)
     kind = data['ky']
     year = data['nam'] or (today.year if kind in ('thang', 'quy')
                            else reporting_year(today))

@@ -40,7 +40,8 @@ def statistics_view(context, request):
     """The table of a period (the current reporting year by default), or
     its workbook with ``format=xlsx``."""
     today = local_time().date()
-    period, errors = periods.parse(request.GET, today)
+    period, errors = periods.parse(request.GET, today,
+                                   request.localizer.translate)
     # ``theo=thu-tuc,trang-thai`` or, from the form, ``theo`` repeated
     theo = [d for value in request.GET.getall('theo')
             for d in value.split(',') if d in DIMENSIONS]
@@ -65,8 +66,7 @@ def statistics_view(context, request):
                        tables.first_year(request.root, today) - 1, -1))
     return {
         'agency': context, 'period': period, 'errors': errors,
-        'typed': {name: request.GET.get(name, '') for name in (
-            'ky', 'nam', 'thang', 'quy', 'tu-ngay', 'den-ngay')},
+        'typed': typed(request, period, years),
         'kinds': periods.KINDS, 'kind_title': periods.kind_title,
         'years': years, 'theo': theo,
         'by_procedure': by_procedure, 'by_state': by_state,
@@ -80,6 +80,23 @@ def statistics_view(context, request):
         'query': query, 'own_oid': get_oid(context),
         'drill': lambda row: drill(request, row, query),
     }
+
+
+def typed(request, period, years):
+    """What the period form shows: what the user typed in the date
+    fields (kept when wrong), and in the selects what was chosen when it
+    is one of their options, else the period shown."""
+    values = {}
+    options = {'ky': [k for k, _t in periods.KINDS],
+               'nam': [str(y) for y in years],
+               'thang': [str(m) for m in range(1, 13)],
+               'quy': [str(q) for q in range(1, 5)]}
+    for name in ('ky', 'nam', 'thang', 'quy', 'tu-ngay', 'den-ngay'):
+        value = request.GET.get(name, '').strip()[:20]
+        if name in options and value not in options[name]:
+            value = str(period.query.get(name, ''))
+        values[name] = value or str(period.query.get(name, ''))
+    return values
 
 
 def drill(request, row, query):
