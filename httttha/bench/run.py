@@ -37,15 +37,24 @@ MEASUREMENTS = (
     ('completed_list', 'Completed dossiers (/ho-so-da-co-ket-qua), all'),
     ('completed_list_cuc', 'Completed dossiers, one Cục and its Chi cục'),
     ('guidance_search', 'Guidance search (/huong-dan?tu-khoa=...)'),
-    ('stats_tree', 'Statistics, whole tree: Cục × procedure × state'),
+    ('stats_tree', 'Statistics, whole tree, 7 months of days: Cục × '
+                   'procedure × state'),
     ('stats_cuc', 'Statistics, one Cục by Chi cục'),
+    ('stats_export', 'Statistics, whole tree, Excel export'),
+    ('stats_public', 'Public statistics (/thong-ke), whole country'),
     ('submissions', 'Submissions HTTT01 + 200 KB PDF (whole wizard)'),
     ('application_pdf', 'Application PDF (/to-khai)'),
 )
 
-#: statistics views are a later issue: probed, measured only if present
-STATS_TREE = '/manage/{top}/@@thong-ke?nam={year}&theo=cuc,thu-tuc,trang-thai'
-STATS_CUC = '/manage/{cuc}/@@thong-ke?nam={year}&theo=chi-cuc'
+#: the statistics (issue 17): a range of days cutting two months, the
+#: reporting year of a Cục, the whole tree's workbook, the public page
+STATS_TREE = ('/manage/{top}/@@thong-ke?ky=khoang&tu-ngay=15/02/{year}'
+              '&den-ngay=14/09/{year}&theo=thu-tuc,trang-thai')
+STATS_CUC = '/manage/{cuc}/@@thong-ke?nam={year}'
+STATS_EXPORT = ('/manage/{top}/@@thong-ke?ky=khoang&tu-ngay=15/02/{year}'
+                '&den-ngay=14/09/{year}&theo=thu-tuc,trang-thai&format=xlsx')
+STATS_PUBLIC = ('/thong-ke?ky=khoang&tu-ngay=15/02/{year}'
+                '&den-ngay=14/09/{year}')
 
 
 #: the guidance pages are built beside this measurement: probed, measured
@@ -187,7 +196,10 @@ def run(options, log=print):
                     'url': GUIDANCE_SEARCH}
             public.close()
         stats = {'stats_tree': STATS_TREE.format(top=ADMIN_AGENCY, year=year),
-                 'stats_cuc': STATS_CUC.format(cuc=LEADER_AGENCY, year=year)}
+                 'stats_cuc': STATS_CUC.format(cuc=LEADER_AGENCY, year=year),
+                 'stats_export': STATS_EXPORT.format(top=ADMIN_AGENCY,
+                                                     year=year),
+                 'stats_public': STATS_PUBLIC.format(year=year)}
         probe_client = Client(server.url)
         admin(probe_client)
         for name, path in stats.items():
