@@ -86,6 +86,11 @@ def pool(staff_table, own_oid, small_level, minimum):
         _merge(others, row)
     if others.total >= minimum:
         rows = ([own] if own is not None else []) + shown + [others]
+    elif not others.total:
+        # units without dossiers: nothing to merge, the own line keeps
+        # its title (they are still left out: listing them would name
+        # the one small unit behind a pool)
+        rows = ([own] if own is not None else []) + shown
     else:
         merged = Row(_(OWN_AND_OTHERS, mapping=mapping), own_oid)
         if own is not None:
