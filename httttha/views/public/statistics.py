@@ -66,7 +66,8 @@ def public_statistics(context, request):
         'title_of': lambda row: translate(row.title)
         if isinstance(row.title, TranslationString) else row.title,
         'drill': lambda row: drill(request, nodes, row, query),
-        'own_oid': get_oid(agency) if agency is not None else None,
+        'has_subs': agency is not None and bool(
+            nodes.get(get_oid(agency), {}).get('children')),
         'number': number,
         'period_query': query,
     }
