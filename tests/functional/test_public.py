@@ -11,7 +11,7 @@ def test_home_is_vietnamese_with_menu_and_footer(app):
     menu = [a.get_text().strip() for a in html.select('#menu a')]
     # only pages that exist are in the menu
     assert menu == ['Trang chủ', 'Hỗ trợ trực tuyến', 'Tra cứu hồ sơ',
-                    'Hướng dẫn', 'Cơ quan THADS', 'Đánh giá',
+                    'Hướng dẫn', 'Thống kê', 'Cơ quan THADS', 'Đánh giá',
                     'Hồ sơ đã có kết quả']
     assert html.select_one('#support-email').get_text() == \
         'hotro.thads@moj.gov.vn'

@@ -28,7 +28,7 @@ PATHS = [agency + '/@@' + view for agency in (TC, HN, BD)
     '/manage/danh-muc/@@danh-sach', '/manage/thads/@@httt']
 PUBLIC = ['/huong-dan', '/huong-dan/TC/khong-co', '/huong-dan/ZZZ/x/y',
           '/ho-so-da-co-ket-qua', '/danh-gia', '/danh-gia/ho-so/K7Q-4M2-XD9',
-          '/danh-gia/ho-so', '/thads']
+          '/danh-gia/ho-so', '/thads', '/thong-ke']
 
 
 def check(response):

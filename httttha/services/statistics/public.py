@@ -1,0 +1,120 @@
+"""The public statistics (A5): the staff table of ``tables`` with the
+small-unit rule applied, so that a citizen reads aggregate figures that
+cannot point at one person's dossier.
+
+The rule: below the Cục level (rows that are a Chi cục), a unit has a line
+of its own only when it received at least ``minimum`` dossiers in the
+period (the setting ``httttha.public_stats_min``, 10 by default); the
+smaller units are pooled into one line "Các đơn vị khác (dưới N hồ sơ)";
+when that pool itself holds fewer than ``minimum`` dossiers it is merged
+into the agency's own line, so that no line shows fewer than ``minimum``
+dossiers of identifiable Chi cục.  A Chi cục that received fewer than
+``minimum`` dossiers publishes no figures of its own at all.
+"""
+from substanced.util import get_oid
+
+from ... import _
+from ..administration.tree import level_rank, tree_nodes
+from .tables import Row, Table, table
+
+SETTING = 'httttha.public_stats_min'
+DEFAULT_MINIMUM = 10
+
+#: the line of the pooled small units
+OTHERS = _('stats-public-others',
+           default='Other units (under ${minimum} dossiers)')
+#: the agency's own line when the small units were merged into it
+OWN_AND_OTHERS = _('stats-public-own-and-others',
+                   default='At the unit itself and the units under '
+                           '${minimum} dossiers')
+
+
+def minimum(settings):
+    """The threshold from the settings: a whole number of at least 1
+    (a bad value falls back to the default rather than publish all)."""
+    try:
+        value = int(str(settings.get(SETTING, DEFAULT_MINIMUM)).strip())
+    except ValueError:
+        return DEFAULT_MINIMUM
+    return max(value, 1)
+
+
+class PublicTable(Table):
+    """A :class:`~.tables.Table` whose rows follow the small-unit rule.
+    ``withheld``: the agency itself is a small Chi cục (no figures may be
+    shown); ``pooled``: how many units were pooled or merged;
+    ``minimum``: the threshold."""
+
+    def __init__(self, rows, total, procedures, months, minimum,
+                 pooled=0, withheld=False):
+        super(PublicTable, self).__init__(rows, total, procedures, months)
+        self.minimum, self.pooled, self.withheld = minimum, pooled, withheld
+
+
+def _merge(into, row):
+    """Add ``row``'s sums to ``into``."""
+    into.total += row.total
+    into.late += row.late
+    into.overdue += row.overdue
+    for mine, theirs in ((into.channels, row.channels),
+                         (into.states, row.states),
+                         (into.classes, row.classes)):
+        for key, number in theirs.items():
+            mine[key] = mine.get(key, 0) + number
+
+
+def pool(staff_table, own_oid, small_level, minimum):
+    """The :class:`PublicTable` of ``staff_table`` (a table by unit,
+    without procedure lines) of the agency ``own_oid``:
+    ``small_level(oid)`` says whether a unit's row is below the Cục
+    level; those under ``minimum`` dossiers are pooled."""
+    own, shown, small = None, [], []
+    for row in staff_table.units:
+        if row.oid == own_oid:
+            own = row
+        elif small_level(row.oid) and row.total < minimum:
+            small.append(row)
+        else:
+            shown.append(row)
+    if not small:
+        rows = ([own] if own is not None else []) + shown
+        return PublicTable(rows, staff_table.total, staff_table.procedures,
+                           staff_table.months, minimum)
+    mapping = {'minimum': minimum}
+    others = Row(_(OTHERS, mapping=mapping))
+    for row in small:
+        _merge(others, row)
+    if others.total >= minimum:
+        rows = ([own] if own is not None else []) + shown + [others]
+    elif not others.total:
+        # units without dossiers: nothing to merge, the own line keeps
+        # its title (they are still left out: listing them would name
+        # the one small unit behind a pool)
+        rows = ([own] if own is not None else []) + shown
+    else:
+        merged = Row(_(OWN_AND_OTHERS, mapping=mapping), own_oid)
+        if own is not None:
+            _merge(merged, own)
+        _merge(merged, others)
+        rows = [merged] + shown
+    return PublicTable(rows, staff_table.total, staff_table.procedures,
+                       staff_table.months, minimum, pooled=len(small))
+
+
+def public_table(root, agency, period, minimum, today=None):
+    """The public :class:`PublicTable` of ``agency`` over ``period``:
+    the staff table by unit with the small-unit rule applied; a Chi cục
+    under ``minimum`` dossiers gets an empty, ``withheld`` table."""
+    nodes = tree_nodes(root)
+    staff_table = table(root, agency, period, today=today)
+    oid = get_oid(agency)
+    node = nodes[oid]
+    if level_rank(node['kind']) >= 2 and staff_table.total.total < minimum:
+        return PublicTable([], Row(_('Total')), [], [], minimum,
+                           withheld=True)
+
+    def small_level(unit):
+        found = nodes.get(unit)
+        return found is not None and level_rank(found['kind']) >= 2
+
+    return pool(staff_table, oid, small_level, minimum)

@@ -1,0 +1,105 @@
+"""Thống kê (A5): the public statistics of any agency over any period,
+without login: aggregate figures only, by unit, with the small-unit rule
+of ``services.statistics.public`` (no line of fewer than N dossiers of
+identifiable Chi cục)."""
+from babel.numbers import format_decimal
+from pyramid.view import view_config
+from substanced.interfaces import IRoot
+from substanced.util import get_oid
+from translationstring import TranslationString
+
+from ... import _
+from ...services.administration.tree import (
+    agency_by_code,
+    root_agency,
+    tree_nodes,
+)
+from ...services.statistics import periods, tables
+from ...services.statistics.public import minimum, public_table
+from ...vntime import local_time
+from .lookup import agency_options
+
+#: the view's name (the menu shows it when it exists)
+NAME = 'thong-ke'
+#: the query string's field choosing the agency
+AGENCY = 'co-quan'
+UNKNOWN_AGENCY = _('stats-public-unknown-agency',
+                   default='No agency has this code: the table shows the '
+                           'whole country.')
+FIELDS = ('ky', 'nam', 'thang', 'quy', 'tu-ngay', 'den-ngay')
+
+
+@view_config(context=IRoot, name=NAME, permission='view',
+             renderer='httttha:templates/public/statistics.pt')
+def public_statistics(context, request):
+    """The table of one agency (the Tổng cục by default) over a period
+    (the current reporting year by default)."""
+    today = local_time().date()
+    period, errors = periods.parse(request.GET, today)
+    top = root_agency(context)
+    code = request.GET.get(AGENCY, '').strip()
+    agency = agency_by_code(context, code) if code else None
+    unknown = bool(code) and agency is None
+    agency = agency or top
+    years = list(range(tables.last_year(today),
+                       tables.first_year(context, today) - 1, -1))
+    translate = request.localizer.translate
+    table = None
+    if agency is not None:
+        table = public_table(context, agency, period,
+                             minimum(request.registry.settings), today)
+    nodes = tree_nodes(context)
+    query = dict(period.query)
+    return {
+        'agency': agency, 'top': top,
+        'parent': agency.parent_agency
+        if agency is not None and agency is not top else None,
+        'period': period, 'errors': errors,
+        'unknown_agency': translate(UNKNOWN_AGENCY) if unknown else None,
+        'typed': typed(request, period, years),
+        'kinds': periods.KINDS, 'kind_title': periods.kind_title,
+        'years': years,
+        'agency_options': agency_options(request, agency),
+        'table': table,
+        'columns': [(title, states)
+                    for _n, title, states in tables.STATE_GROUPS],
+        'title_of': lambda row: translate(row.title)
+        if isinstance(row.title, TranslationString) else row.title,
+        'drill': lambda row: drill(request, nodes, row, query),
+        'has_subs': agency is not None and bool(
+            nodes.get(get_oid(agency), {}).get('children')),
+        'number': number,
+        'period_query': query,
+    }
+
+
+def typed(request, period, years):
+    """What the period form shows: what the user typed in the date fields
+    (kept when wrong), and in the selects what was chosen when it is one
+    of their options, else the period shown."""
+    values = {}
+    options = {'ky': [k for k, _t in periods.KINDS],
+               'nam': [str(y) for y in years],
+               'thang': [str(m) for m in range(1, 13)],
+               'quy': [str(q) for q in range(1, 5)]}
+    for name in FIELDS:
+        value = request.GET.get(name, '').strip()[:20]
+        if name in options and value not in options[name]:
+            value = ''
+        values[name] = value or str(period.query.get(name, ''))
+    return values
+
+
+def drill(request, nodes, row, query):
+    """The public statistics of the unit of ``row`` (a Cục: its Chi cục),
+    for the same period; None when the row is no unit with units below."""
+    node = nodes.get(row.oid)
+    if node is None or not row.children or not node['code']:
+        return None
+    return request.resource_url(request.root, NAME,
+                                query=dict(query, **{AGENCY: node['code']}))
+
+
+def number(value):
+    """1234567 -> '1.234.567' (Vietnamese grouping, by Babel)."""
+    return format_decimal(value, locale='vi')
