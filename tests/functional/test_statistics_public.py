@@ -199,9 +199,6 @@ def test_bad_range_keeps_the_form(app):
     assert '01/10/2025' in page.html.select_one('#stats-scope').text
 
 
-@pytest.mark.xfail(strict=True, reason='periods.parse returns colander\'s '
-                   'interpolated (English) messages: error.asdict() drops '
-                   'the translation strings (lead: periods.py)')
 def test_bad_date_keeps_the_form(app):
     # a date that is no date: the message next to it, what was typed kept
     page = public(app, ky='khoang', **{'tu-ngay': '32/13/2026',

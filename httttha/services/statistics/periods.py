@@ -12,6 +12,7 @@ import calendar
 import datetime
 
 import colander
+from babel.numbers import format_decimal
 
 from ... import _
 from . import reporting_year, year_bounds
@@ -30,6 +31,8 @@ KINDS = (
 #: statistics anyone reads, and it would read a decade of counters)
 LONGEST = 10 * 366
 DATE_FORMAT = '%d/%m/%Y'
+#: the query string's fields of a period
+FIELDS = ('ky', 'nam', 'thang', 'quy', 'tu-ngay', 'den-ngay')
 BAD_DATE = _('stats-bad-date', default='Enter a date as dd/mm/yyyy, for '
              'example 01/10/2026.')
 BAD_RANGE = _('stats-bad-range', default='The start date must not be after '
@@ -193,6 +196,28 @@ def default(today):
     """The current reporting year."""
     year = reporting_year(today)
     return Period(*year_bounds(year), kind='nam', fields={'nam': year})
+
+
+def form_values(params, period, years):
+    """What the period form shows: what the user typed in the date
+    fields (kept when wrong), and in the selects what was chosen when it
+    is one of their options, else the period shown."""
+    options = {'ky': [k for k, _t in KINDS],
+               'nam': [str(y) for y in years],
+               'thang': [str(m) for m in range(1, 13)],
+               'quy': [str(q) for q in range(1, 5)]}
+    values = {}
+    for name in FIELDS:
+        value = params.get(name, '').strip()[:20]
+        if name in options and value not in options[name]:
+            value = ''
+        values[name] = value or str(period.query.get(name, ''))
+    return values
+
+
+def number(value):
+    """1234567 -> '1.234.567' (Vietnamese grouping, by Babel)."""
+    return format_decimal(value, locale='vi')
 
 
 def kind_title(kind):

@@ -2,7 +2,6 @@
 without login: aggregate figures only, by unit, with the small-unit rule
 of ``services.statistics.public`` (no line of fewer than N dossiers of
 identifiable Chi cục)."""
-from babel.numbers import format_decimal
 from pyramid.view import view_config
 from substanced.interfaces import IRoot
 from substanced.util import get_oid
@@ -26,7 +25,6 @@ AGENCY = 'co-quan'
 UNKNOWN_AGENCY = _('stats-public-unknown-agency',
                    default='No agency has this code: the table shows the '
                            'whole country.')
-FIELDS = ('ky', 'nam', 'thang', 'quy', 'tu-ngay', 'den-ngay')
 
 
 @view_config(context=IRoot, name=NAME, permission='view',
@@ -35,7 +33,8 @@ def public_statistics(context, request):
     """The table of one agency (the Tổng cục by default) over a period
     (the current reporting year by default)."""
     today = local_time().date()
-    period, errors = periods.parse(request.GET, today)
+    period, errors = periods.parse(request.GET, today,
+                                   request.localizer.translate)
     top = root_agency(context)
     code = request.GET.get(AGENCY, '').strip()
     agency = agency_by_code(context, code) if code else None
@@ -56,7 +55,7 @@ def public_statistics(context, request):
         if agency is not None and agency is not top else None,
         'period': period, 'errors': errors,
         'unknown_agency': translate(UNKNOWN_AGENCY) if unknown else None,
-        'typed': typed(request, period, years),
+        'typed': periods.form_values(request.GET, period, years),
         'kinds': periods.KINDS, 'kind_title': periods.kind_title,
         'years': years,
         'agency_options': agency_options(request, agency),
@@ -68,26 +67,9 @@ def public_statistics(context, request):
         'drill': lambda row: drill(request, nodes, row, query),
         'has_subs': agency is not None and bool(
             nodes.get(get_oid(agency), {}).get('children')),
-        'number': number,
+        'number': periods.number,
         'period_query': query,
     }
-
-
-def typed(request, period, years):
-    """What the period form shows: what the user typed in the date fields
-    (kept when wrong), and in the selects what was chosen when it is one
-    of their options, else the period shown."""
-    values = {}
-    options = {'ky': [k for k, _t in periods.KINDS],
-               'nam': [str(y) for y in years],
-               'thang': [str(m) for m in range(1, 13)],
-               'quy': [str(q) for q in range(1, 5)]}
-    for name in FIELDS:
-        value = request.GET.get(name, '').strip()[:20]
-        if name in options and value not in options[name]:
-            value = ''
-        values[name] = value or str(period.query.get(name, ''))
-    return values
 
 
 def drill(request, nodes, row, query):
@@ -98,8 +80,3 @@ def drill(request, nodes, row, query):
         return None
     return request.resource_url(request.root, NAME,
                                 query=dict(query, **{AGENCY: node['code']}))
-
-
-def number(value):
-    """1234567 -> '1.234.567' (Vietnamese grouping, by Babel)."""
-    return format_decimal(value, locale='vi')

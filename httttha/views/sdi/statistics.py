@@ -6,7 +6,6 @@ the same table as an Excel workbook.  Read from the counters of
 ``services.statistics``."""
 from urllib.parse import urlencode
 
-from babel.numbers import format_decimal
 from substanced.sdi import mgmt_view
 from substanced.util import get_oid
 
@@ -66,7 +65,7 @@ def statistics_view(context, request):
                        tables.first_year(request.root, today) - 1, -1))
     return {
         'agency': context, 'period': period, 'errors': errors,
-        'typed': typed(request, period, years),
+        'typed': periods.form_values(request.GET, period, years),
         'kinds': periods.KINDS, 'kind_title': periods.kind_title,
         'years': years, 'theo': theo,
         'by_procedure': by_procedure, 'by_state': by_state,
@@ -76,27 +75,10 @@ def statistics_view(context, request):
         'survey': survey_rows(request, context, table, period)
         if 'danh-gia' in theo else None,
         'procedure_titles': PROCEDURE_TITLES,
-        'number': number,
+        'number': periods.number,
         'query': query, 'own_oid': get_oid(context),
         'drill': lambda row: drill(request, row, query),
     }
-
-
-def typed(request, period, years):
-    """What the period form shows: what the user typed in the date
-    fields (kept when wrong), and in the selects what was chosen when it
-    is one of their options, else the period shown."""
-    values = {}
-    options = {'ky': [k for k, _t in periods.KINDS],
-               'nam': [str(y) for y in years],
-               'thang': [str(m) for m in range(1, 13)],
-               'quy': [str(q) for q in range(1, 5)]}
-    for name in ('ky', 'nam', 'thang', 'quy', 'tu-ngay', 'den-ngay'):
-        value = request.GET.get(name, '').strip()[:20]
-        if name in options and value not in options[name]:
-            value = str(period.query.get(name, ''))
-        values[name] = value or str(period.query.get(name, ''))
-    return values
 
 
 def drill(request, row, query):
@@ -104,8 +86,3 @@ def drill(request, row, query):
     prefix = request.registry.settings.get('substanced.manage_prefix',
                                            '/manage').rstrip('/')
     return '%s%s/@@thong-ke?%s' % (prefix, row.path, urlencode(query))
-
-
-def number(value):
-    """1234567 -> '1.234.567' (Vietnamese grouping, by Babel)."""
-    return format_decimal(value, locale='vi')
