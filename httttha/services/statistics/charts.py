@@ -45,6 +45,7 @@ EXTRA_CSS = """
 .pygal-chart .tone-on-time rect { fill: #2e7d32; stroke: #2e7d32; }
 .pygal-chart .tone-late rect { fill: #c62828; stroke: #c62828; }
 .pygal-chart .tone-overdue rect { fill: #ef6c00; stroke: #ef6c00; }
+.pygal-chart .axis .guide.line { stroke: rgba(0, 0, 0, .25); }
 figure.chart { margin: 0 0 2em; }
 figure.chart svg { display: block; width: 100%; max-width: 50rem;
   height: auto; }
@@ -230,7 +231,9 @@ def _config(kind, labels, values, height):
         truncate_label=36 if kind is pygal.HorizontalBar else -1)
     config.x_labels = labels
     if len(labels) > 24:
-        # months of a long range: a label every year's October
+        # months of a long range: a label every year's October, the
+        # numbers in the table and each bar's title (they would overlap)
+        config.print_values = False
         config.x_label_rotation = 45
         config.x_labels_major = [label for label in labels
                                  if label.startswith('10/')]
@@ -242,6 +245,8 @@ def _ticks(most):
     """Whole-number graduations from 0 past ``most``, at most nine (pygal
     would print 0.5 for a handful of dossiers)."""
     most = int(most)
+    if most <= 0:
+        return [0, 1]       # an empty chart still has an axis
     for power in range(13):
         for each in (1, 2, 5):
             step = each * 10 ** power
@@ -292,6 +297,13 @@ def _clean(tree, id, title, description, labels, values, tones):
         tip.text = '%s: %s' % (labels[at], number(values[at]))
         if tones:
             bar.set('class', '%s %s' % (bar.get('class'), tones[at]))
+    if tree.find("./g[@class='graph horizontalbar-graph horizontal']") \
+            is not None:
+        # a value after its bar's end, not across it
+        for text in tree.iter('text'):
+            if text.get('class') == 'value':
+                text.set('text-anchor', 'start')
+                text.set('x', '%.1f' % (float(text.get('x')) + 6))
     return Markup(etree.tostring(tree, encoding='unicode'))
 
 
