@@ -10,7 +10,6 @@ see :func:`stylesheet`).  A screen reader reads each chart's title and
 description (``role="img"``, ``aria-labelledby``), and every figure
 comes with its data as a table (templates/charts.pt).
 """
-import math
 import xml.etree.ElementTree as etree
 
 import pygal
@@ -38,6 +37,8 @@ STYLE = Style(
     title_font_size=18, label_font_size=13, major_label_font_size=13,
     value_font_size=13, legend_font_size=13,
 )
+#: the header of the numbers of three charts
+RECEIVED = _('chart-received', default='Dossiers received')
 #: the bars of the chart "on time or late", coloured by the stylesheet
 TONES = ('tone-on-time', 'tone-late', 'tone-overdue')
 #: what the stylesheet adds to pygal's own CSS
@@ -121,8 +122,7 @@ def _months(t, table, period, prefix):
     title = t(_('chart-months', default='Dossiers received per month'))
     return _chart(prefix + '-months', title, t(description),
                   (t(_('chart-month', default='Month')),
-                   t(_('chart-received',
-                                      default='Dossiers received'))),
+                   t(RECEIVED)),
                   rows, pygal.Bar, labels=[label for label, _n in rows])
 
 
@@ -144,8 +144,7 @@ def _procedures(t, table, prefix):
     title = t(_('chart-procedures', default='Dossiers received by procedure'))
     return _chart(prefix + '-procedures', title, t(description),
                   (t(_('chart-procedure', default='Procedure')),
-                   t(_('chart-received',
-                                          default='Dossiers received'))),
+                   t(RECEIVED)),
                   [(label, n) for label, (_c, n) in zip(labels, rows)],
                   pygal.Bar, labels=[code for code, _n in rows])
 
@@ -197,8 +196,7 @@ def _units(t, table, top, prefix):
     rows = list(reversed(shown))
     return _chart(prefix + '-units', title, t(description),
                   (t(_('chart-unit', default='Unit')),
-                   t(_('chart-received',
-                                     default='Dossiers received'))),
+                   t(RECEIVED)),
                   shown, pygal.HorizontalBar,
                   labels=[label for label, _n in rows],
                   values=[n for _l, n in rows],
