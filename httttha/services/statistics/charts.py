@@ -10,6 +10,7 @@ see :func:`stylesheet`).  A screen reader reads each chart's title and
 description (``role="img"``, ``aria-labelledby``), and every figure
 comes with its data as a table (templates/charts.pt).
 """
+import functools
 import xml.etree.ElementTree as etree
 
 import pygal
@@ -209,13 +210,23 @@ def _chart(id, title, description, headers, rows, kind, labels,
     (by default the rows' numbers) drawn over ``labels``."""
     if values is None:
         values = [n for _l, n in rows]
+    svg = _svg(id, title, description, headers[1], kind, tuple(labels),
+               tuple(values), tones, height)
+    return Chart(id, title, description, svg, headers, rows)
+
+
+@functools.lru_cache(maxsize=256)
+def _svg(id, title, description, series, kind, labels, values, tones,
+         height):
+    """The SVG of a chart; kept, since the figures of a period change
+    only with its dossiers, and drawing the four charts of a page takes
+    pygal some 20 ms (the public page is read far more than it changes)."""
     config = _config(kind, labels, values, height)
     config.title = title
     graph = kind(config)
-    graph.add(headers[1], values)
+    graph.add(series, list(values))
     tree = graph.render_tree()
-    svg = _clean(tree, id, title, description, labels, values, tones)
-    return Chart(id, title, description, svg, headers, rows)
+    return _clean(tree, id, title, description, labels, values, tones)
 
 
 def _config(kind, labels, values, height):
@@ -227,7 +238,7 @@ def _config(kind, labels, values, height):
         y_labels=_ticks(max(values) if values else 0),
         show_minor_y_labels=True, margin=16, spacing=12,
         truncate_label=36 if kind is pygal.HorizontalBar else -1)
-    config.x_labels = labels
+    config.x_labels = list(labels)
     if len(labels) > 24:
         # months of a long range: a label every year's October, the
         # numbers in the table and each bar's title (they would overlap)
