@@ -26,6 +26,7 @@ requires = [
     'fontpkg-be-vietnam-pro',
     'Babel',
     'captcha',
+    'pygal',             # the statistics charts, as SVG drawn on the server
     'XlsxWriter',        # Excel exports of lists (users, audit trail)
     'nh3',               # sanitises the web editors' rich text (guidance, FAQ)
     'python-magic',  # needs libmagic1 (installed by `make` when missing)

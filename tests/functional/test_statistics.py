@@ -123,3 +123,60 @@ def test_reporting_year():
     assert statistics.reporting_year(datetime.date(2025, 10, 1)) == 2026
     assert statistics.year_bounds(2026) == (datetime.date(2025, 10, 1),
                                             datetime.date(2026, 9, 30))
+
+
+def chart_table(page, id):
+    """[(label, number)] of a chart's data table."""
+    return [(' '.join(tr.th.get_text().split()),
+             int(tr.td.get_text().replace('.', '')))
+            for tr in page.html.select('#%s-data tbody tr' % id)]
+
+
+def test_the_charts_of_a_period_match_its_table(living_app):
+    page = staff_page(living_app, 'lanhdao.hn',
+                      CUC_PATH + '/@@thong-ke?ky=nam&nam=2026')
+    rows = table(page)
+    figures = page.html.select('figure.chart')
+    assert [f['id'] for f in figures] == [
+        'chart-months', 'chart-procedures', 'chart-timeliness',
+        'chart-units']
+    titles = [' '.join(f.figcaption.strong.get_text().split())
+              for f in figures]
+    assert titles == ['Hồ sơ tiếp nhận theo tháng',
+                      'Hồ sơ tiếp nhận theo thủ tục',
+                      'Hồ sơ giải quyết đúng hạn, quá hạn',
+                      'Hồ sơ tiếp nhận theo đơn vị']
+    for figure, title in zip(figures, titles):
+        svg = figure.find('svg')
+        assert svg['role'] == 'img'
+        assert svg.find('title').get_text() == title
+        assert figure.find('script') is None and figure.find('style') is None
+        assert not figure.select('[style]')
+        assert figure.table.caption.get_text() == (
+            'Số liệu của biểu đồ “%s”' % title)
+        assert [th['scope'] for th in figure.table.select('thead th')] == [
+            'col', 'col']
+
+    # the same figures as the statistics table, month by month
+    total = rows['Tổng cộng']
+    months = chart_table(page, 'chart-months')
+    assert [label for label, _n in months] == [
+        '10/2025', '11/2025', '12/2025'] + ['%02d/2026' % m
+                                            for m in range(1, 10)]
+    assert sum(n for _l, n in months) == total['total'] > 0
+    assert sum(n for _l, n in chart_table(page, 'chart-procedures')) == (
+        total['total'])
+    timeliness = dict(chart_table(page, 'chart-timeliness'))
+    assert timeliness['Đúng hạn'] == total['on_time']
+    assert timeliness['Quá hạn'] == total['late']
+    units = chart_table(page, 'chart-units')
+    assert units == sorted(
+        [(title, row['total']) for title, row in rows.items()
+         if title != 'Tổng cộng'], key=lambda unit: -unit[1])[:10]
+    assert 'nhiều nhất là Chi cục Thi hành án dân sự quận Ba Đình' in (
+        page.html.select_one('#chart-units figcaption').get_text())
+
+    # the stylesheet pygal would have put inline, from our own origin
+    link = page.html.select_one('link[href*="charts.css"]')
+    css = living_app.get(link['href'])
+    assert css.content_type == 'text/css' and '.pygal-chart' in css.text

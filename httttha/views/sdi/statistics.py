@@ -15,6 +15,7 @@ from ...interfaces import IAgency
 from ...permissions import VIEW_STATS
 from ...services.administration import audit
 from ...services.statistics import periods, tables
+from ...services.statistics.charts import charts
 from ...services.statistics.export import statistics_workbook
 from ...services.statistics.extras import classifications, survey_rows
 from ...vntime import local_time
@@ -78,6 +79,7 @@ def statistics_view(context, request):
         'number': periods.number,
         'query': query, 'own_oid': get_oid(context),
         'drill': lambda row: drill(request, row, query),
+        'charts': charts(request, table, period),
     }
 
 
