@@ -14,6 +14,7 @@ from ...services.administration.tree import (
     tree_nodes,
 )
 from ...services.statistics import periods, tables
+from ...services.statistics.charts import charts
 from ...services.statistics.public import minimum, public_table
 from ...vntime import local_time
 from .lookup import agency_options
@@ -69,6 +70,8 @@ def public_statistics(context, request):
             nodes.get(get_oid(agency), {}).get('children')),
         'number': periods.number,
         'period_query': query,
+        'charts': charts(request, table, period)
+        if table is not None and not table.withheld else [],
     }
 
 
