@@ -15,17 +15,13 @@ from httttha.services.demo import demo_dossiers
 from ..conftest import LIVING_NOW, login, open_root
 from .submission import submit_dossier
 from .test_back_office import browser
+from .test_statistics import table
 
 URL = '/thong-ke'
 TC, HN, BA_DINH, HOAN_KIEM = 'TC', '01', '001', '002'
 HN_TITLE = 'Cục Thi hành án dân sự thành phố Hà Nội'
 BD_TITLE = 'Chi cục Thi hành án dân sự quận Ba Đình'
 HK_TITLE = 'Chi cục Thi hành án dân sự quận Hoàn Kiếm'
-#: the columns after the unit: total, online, counter, the five state
-#: groups, on time, late, overdue now
-COLUMNS = ('total', 'online', 'counter', 'waiting', 'citizen',
-           'processing', 'completed', 'refused', 'on_time', 'late',
-           'overdue')
 #: Vietnam's afternoon of the day the demo data was made
 NOW = LIVING_NOW + datetime.timedelta(hours=5)
 
@@ -39,18 +35,6 @@ def clock():
 @pytest.fixture
 def app(living_app_factory, clock):
     return living_app_factory(**{'httttha.captcha': 'false'})
-
-
-def table(page):
-    """{row title: {column: number}} of the statistics table."""
-    result = {}
-    for tr in page.html.select('#stats tbody tr, #stats tfoot tr'):
-        title = ' '.join(tr.find('th').get_text().split())
-        numbers = [int(td.get_text().replace('.', ''))
-                   for td in tr.find_all('td')]
-        assert len(numbers) == len(COLUMNS)
-        result[title] = dict(zip(COLUMNS, numbers))
-    return result
 
 
 def staff_table(app, name, path):
