@@ -32,6 +32,15 @@ MANAGE_AGENCY = 'httttha.manage-agency'
 MANAGE_USERS = 'httttha.manage-users'
 EDIT_GUIDANCE = 'httttha.edit-guidance'
 MANAGE_REPORTS = 'httttha.manage-reports'
+#: a report's creator alone approves, edits, unapproves it (Công văn
+#: 1607/TCTHADS-VP Phụ lục 1 Bước 7): granted by the report's own ACL
+MANAGE_OWN_REPORT = 'httttha.manage-own-report'
+#: every logged-in official reads the published reports (Phụ lục 3); a
+#: pending report's ACL gives it to the report administrators of its unit
+#: and the units above instead ("quản trị viên khác chỉ có quyền xem")
+VIEW_REPORTS = 'httttha.view-reports'
+#: the principal of every staff user bound to an agency
+STAFF = 'httttha:staff'
 MANAGE_CODELISTS = 'httttha.manage-codelists'
 MANAGE_SITE = 'httttha.manage-site'    # the site's settings (footer contacts)
 MANAGE_TREE = 'httttha.manage-tree'    # agencies' codes and levels
@@ -118,7 +127,12 @@ def agency_acl(agency):
         perms = sorted(role.subtree | role.local)
         if perms:
             acl.append((Allow, role_principal(role.name, oid), perms))
-    for ancestor in agency_lineage(agency)[1:]:
+    lineage = agency_lineage(agency)
+    if len(lineage) == 1:
+        # the top of the tree: every official reads the published
+        # reports, everywhere below
+        acl.append((Allow, STAFF, (VIEW_REPORTS,)))
+    for ancestor in lineage[1:]:
         ancestor_oid = get_oid(ancestor)
         for role in ROLES.values():
             if role.local:

@@ -12,6 +12,17 @@ def fold(text):
     return unidecode(unicodedata.normalize('NFC', text or '')).lower()
 
 
+def search_words(text):
+    """The folded words of ``text`` under which a keyword finds it: each
+    run of letters and digits, and each code joined by / or - whole
+    ('20/BC-CTHADS' -> '20', 'bc', 'cthads', '20/bc-cthads').  A search
+    looks up the same words of what the user typed."""
+    folded = fold(text)
+    words = set(re.findall(r'[0-9a-z]+', folded))
+    words.update(re.findall(r'[0-9a-z]+(?:[/-][0-9a-z]+)+', folded))
+    return sorted(words)
+
+
 def applicant_words(applicant):
     """The folded words under which a dossier is found by its applicant:
     name and representative words, the phone's digits, the e-mail."""

@@ -14,7 +14,12 @@ from ..services.backoffice.deadlines import index_value as deadline_index_value
 from ..services.portal.guidance import index_text as guidance_text
 from ..services.portal.guidance import index_words as guidance_words
 from ..services.portal.completed import result_time
-from ..text import applicant_words, classification_words, fold  # noqa
+from ..text import (  # noqa
+    applicant_words,
+    classification_words,
+    fold,
+    search_words,
+)
 from ..workflows.dossier import state_of
 
 
@@ -69,6 +74,18 @@ class HttthaIndexes(object):
     # large sets of the state and procedure indexes (C-level merges that
     # are linear in the larger set)
     result_unit = Field()
+    # periodic reports (D1-D4): pending or published; the year and month
+    # of Ngày ban hành (the browse filters) and its ordinal day (the
+    # list's order); Ngày nhập (seconds since the epoch: the compliance's
+    # on time or late); the calendar's period key ('thang:2027:10',
+    # '6_thang:2027'); the folded words of Số ký hiệu, Tên, Nội dung
+    report_state = Field()
+    report_year = Field()
+    report_month = Field()
+    report_issued = Field()
+    report_entered = Field()
+    report_period = Field()
+    report_words = Keyword()
 
 
 @indexview_defaults(catalog_name='httttha')
@@ -206,6 +223,49 @@ class HttthaIndexViews(object):
         if not getattr(self.resource, 'is_dossier', False):
             return default
         return applicant_words(self.resource.applicant) or default
+
+
+    def _report_attr(self, name, default):
+        if not getattr(self.resource, 'is_report', False):
+            return default
+        value = getattr(self.resource, name, None)
+        return default if value in (None, '') else value
+
+    @indexview()
+    def report_state(self, default):
+        return self._report_attr('state', default)
+
+    @indexview()
+    def report_year(self, default):
+        issued = self._report_attr('issued', None)
+        return issued.year if issued is not None else default
+
+    @indexview()
+    def report_month(self, default):
+        issued = self._report_attr('issued', None)
+        return issued.month if issued is not None else default
+
+    @indexview()
+    def report_issued(self, default):
+        issued = self._report_attr('issued', None)
+        return issued.toordinal() if issued is not None else default
+
+    @indexview()
+    def report_entered(self, default):
+        entered = self._report_attr('entered', None)
+        return entered.timestamp() if entered is not None else default
+
+    @indexview()
+    def report_period(self, default):
+        return self._report_attr('period', default)
+
+    @indexview()
+    def report_words(self, default):
+        if not getattr(self.resource, 'is_report', False):
+            return default
+        return search_words(' '.join((
+            self.resource.number or '', self.resource.title or '',
+            self.resource.summary or ''))) or default
 
 
 def not_in_system_text(resource, default):

@@ -33,6 +33,7 @@ from ...content.user import (  # noqa: F401 (the account rules' names)
     revoke_tickets,
 )
 from .roles import ROLES, role_principal
+from ...permissions import STAFF
 from ..administration import audit
 from ..intake.scratch import ensure_scratch, hit, sweep
 
@@ -333,6 +334,7 @@ class StaffUserLocator(DefaultUserLocator):
         groupids = list(user.groupids)
         agency_oid = getattr(user, 'agency_oid', None)
         if agency_oid is not None:
+            groupids.append(STAFF)
             groupids.extend(role_principal(role, agency_oid)
                             for role in getattr(user, 'roles', ())
                             if role in ROLES)
