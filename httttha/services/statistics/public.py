@@ -11,6 +11,10 @@ into the agency's own line, so that no line shows fewer than ``minimum``
 dossiers of identifiable Chi cục.  A Chi cục that received fewer than
 ``minimum`` dossiers publishes no figures of its own at all.
 """
+import threading
+import time
+from collections import OrderedDict
+
 from substanced.util import get_oid
 
 from ... import _
@@ -19,6 +23,11 @@ from .tables import Row, Table, table
 
 SETTING = 'httttha.public_stats_min'
 DEFAULT_MINIMUM = 10
+#: how long a public table is reused (seconds; 0: never): citizens may
+#: read figures a minute old, and a burst of visitors costs one count
+CACHE_SETTING = 'httttha.public_stats_cache_seconds'
+CACHE_DEFAULT = 60
+CACHE_ENTRIES = 512
 
 #: the line of the pooled small units
 OTHERS = _('stats-public-others',
@@ -118,3 +127,36 @@ def public_table(root, agency, period, minimum, today=None):
         return found is not None and level_rank(found['kind']) >= 2
 
     return pool(staff_table, oid, small_level, minimum)
+
+
+_cache = OrderedDict()
+_lock = threading.Lock()
+
+
+def cache_seconds(settings):
+    try:
+        return max(0, int(str(settings.get(CACHE_SETTING, CACHE_DEFAULT))))
+    except ValueError:
+        return CACHE_DEFAULT
+
+
+def cached_public_table(root, agency, period, minimum, today, seconds):
+    """:func:`public_table`, reused for ``seconds`` by this process (per
+    database, agency, period, threshold and day).  The tables hold plain
+    values only, never persistent objects, so threads may share them."""
+    if seconds <= 0:
+        return public_table(root, agency, period, minimum, today)
+    key = (id(root._p_jar.db()), get_oid(agency), period.first,
+           period.last, minimum, today)
+    now = time.monotonic()
+    with _lock:
+        found = _cache.get(key)
+    if found is not None and now - found[0] < seconds:
+        return found[1]
+    value = public_table(root, agency, period, minimum, today)
+    with _lock:
+        _cache[key] = (now, value)
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+    return value

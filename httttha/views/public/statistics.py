@@ -15,7 +15,11 @@ from ...services.administration.tree import (
 )
 from ...services.statistics import periods, tables
 from ...services.statistics.charts import charts
-from ...services.statistics.public import minimum, public_table
+from ...services.statistics.public import (
+    cache_seconds,
+    cached_public_table,
+    minimum,
+)
 from ...vntime import local_time
 from .lookup import agency_options
 
@@ -46,8 +50,10 @@ def public_statistics(context, request):
     translate = request.localizer.translate
     table = None
     if agency is not None:
-        table = public_table(context, agency, period,
-                             minimum(request.registry.settings), today)
+        settings = request.registry.settings
+        table = cached_public_table(context, agency, period,
+                                    minimum(settings), today,
+                                    cache_seconds(settings))
     nodes = tree_nodes(context)
     query = dict(period.query)
     return {
