@@ -14,11 +14,12 @@ import functools
 import xml.etree.ElementTree as etree
 
 import pygal
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 from pygal.style import Style
 
 from ... import _
 from ...content.application import PROCEDURE_TITLES, PROCEDURES
+from .periods import number
 
 #: one look for every chart (the site's font and colours); a fixed
 #: object, since the stylesheet is generated from it once
@@ -69,11 +70,6 @@ class Markup(str):
 
     def __html__(self):
         return str(self)
-
-
-def number(value):
-    """1234 -> '1.234' (Vietnamese grouping)."""
-    return format_decimal(value, locale='vi')
 
 
 class Chart(object):
