@@ -16,8 +16,13 @@ from httttha.services.administration import audit
 from httttha.services.reports import calendar
 from httttha.vntime import VN
 
-from ..conftest import login, open_root
+from httttha.scripts.report_reminders import main
+from httttha.scripts.send_mail import deliver
+
+from ..conftest import close_app, login, open_root
 from .test_back_office import browser
+from .test_deadline_digest import write_ini
+from .test_mail import smtp  # noqa: F401 (the fixture)
 
 TOP = '/manage/thads'
 HANOI = TOP + '/cuc-thads-ha-noi'
@@ -235,3 +240,67 @@ def test_each_level_sees_its_own(living_app):
 
     # an officer holds no statistics permission
     staff(living_app, 'hotro.hn').get(HANOI + VIEW, status=403)
+
+
+def test_reminder_mail_is_sent_once(living_app_factory, smtp, tmp_path,
+                                    capsys):
+    """Cục Hà Nội's report administrator (the only Cục with one in the
+    demo) is reminded of the 6-month report of 2027 three days before
+    15/04/2027 and on the day after, once each, over a real SMTP
+    conversation; a period already reported on time brings nothing."""
+    app = living_app_factory(**{'mail.port': str(smtp.port)})
+    settings = dict(app.app.registry.settings)
+    q1 = calendar.cumulative('3_thang', 2028)
+    reports(app, (('cuc-thads-ha-noi',), q1.key,
+                  at(datetime.date(2028, 1, 5)), PUBLISHED))
+    deliver(settings)                   # the demo's own mail, if any
+    smtp.handler.envelopes[:] = []
+    # the script opens the database itself (FileStorage: one at a time)
+    close_app(app.app)
+    ini = write_ini(tmp_path / 'reminders.ini', settings, **{
+        'mail.port': str(smtp.port),
+        'httttha.public_url': 'https://thads.example.gov.vn'})
+
+    def run(day):
+        assert main([ini, '--today', day]) == 0
+        (summary,) = capsys.readouterr().out.strip().splitlines()
+        deliver(settings)
+        found = smtp.handler.messages()
+        smtp.handler.envelopes[:] = []
+        return summary, found
+
+    summary, mails = run('2027-04-12')
+    assert summary.startswith('Nhắc báo cáo ngày 12/04/2027: 1 báo cáo sắp '
+                              'đến hạn và 0 báo cáo quá hạn tại 1 đơn vị, 1 '
+                              'thư')
+    (mail,) = mails
+    assert mail['To'] == 'baocao.hn@example.invalid'
+    assert mail['Subject'] == ('Báo cáo định kỳ: 1 sắp đến hạn, 0 quá hạn '
+                               'chưa đăng tải (%s)' % HANOI_TITLE)
+    text = mail.get_body(('plain',)).get_content().replace('\r\n', '\n')
+    assert ('1. Báo cáo 6 tháng: Sắp đến hạn\n'
+            '   Kỳ báo cáo: từ 01/10/2026 đến 31/03/2027\n'
+            '   Thời hạn đăng tải: 15/04/2027 - còn 3 ngày\n'
+            '   Tên báo cáo ghi: Kết quả công tác THADS, HC 6 tháng đầu năm, '
+            'phương hướng, nhiệm vụ 6 tháng cuối năm 2027') in text
+    assert 'https://thads.example.gov.vn/manage/thads/cuc-thads-ha-noi/' \
+        'bao-cao/' in text
+    html = mail.get_body(('html',)).get_content()
+    assert 'Sắp đến hạn (còn 3 ngày)' in html and '15/04/2027' in html
+
+    # the next day: already reminded
+    summary, mails = run('2027-04-13')
+    assert mails == [] and ', 0 thư' in summary
+
+    # the day after the due date, still nothing: missed, once
+    (mail,), = [run('2027-04-16')[1]]
+    assert mail['To'] == 'baocao.hn@example.invalid'
+    assert '0 sắp đến hạn, 1 quá hạn' in mail['Subject']
+    text = mail.get_body(('plain',)).get_content().replace('\r\n', '\n')
+    assert 'Báo cáo 6 tháng: Quá hạn, chưa có báo cáo' in text
+    assert '15/04/2027 - đã quá 1 ngày' in text
+    assert run('2027-04-16')[1] == []
+    assert run('2027-04-17')[1] == []
+
+    # the 3-month report of 2028 was uploaded on 05/01/2028: no reminder
+    assert run('2028-01-08')[1] == []
