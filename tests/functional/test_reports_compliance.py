@@ -7,7 +7,6 @@ import io
 import itertools
 
 import openpyxl
-import pytest
 import transaction
 from substanced.util import get_oid
 

@@ -9,7 +9,6 @@ next day; older misses are left to the compliance table.
 
 Whether a period is done is the compliance's rule (a published report
 of the period): the same table, read from the catalog."""
-import datetime
 import logging
 from collections import defaultdict
 
