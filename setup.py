@@ -68,6 +68,7 @@ setup(
             'httttha-demo-data = httttha.scripts.demo_data:main',
             'httttha-send-mail = httttha.scripts.send_mail:main',
             'httttha-deadline-digest = httttha.scripts.deadline_digest:main',
+            'httttha-report-reminders = httttha.scripts.report_reminders:main',
             'httttha-handover = httttha.scripts.handover:main',
             'httttha-bench-data = httttha.scripts.bench_data:main',
             'httttha-audit-sweep = '

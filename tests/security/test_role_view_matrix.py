@@ -47,6 +47,8 @@ ALLOWED = {
     ('ban-lam-viec', 'agency'): {r: {OWN} for r in WORKERS},
     ('tiep-nhan-truc-tiep', 'agency'): {r: {OWN} for r in PROCESSORS},
     ('thong-ke', 'agency'): {r: {OWN, CHILD} for r in STATS},
+    # Tình hình đăng tải báo cáo (D4): as the statistics
+    ('tinh-hinh-bao-cao', 'agency'): {r: {OWN, CHILD} for r in STATS},
     ('nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('nhat-ky', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('them-nguoi-dung', 'agency'): {'agency_admin': {OWN, CHILD}},

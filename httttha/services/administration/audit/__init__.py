@@ -151,6 +151,9 @@ ACTIONS = OrderedDict((
                                  default='Survey: question deleted')),
     ('survey.followup', _('audit-survey.followup',
                           default='Survey: unsatisfied feedback followed up')),
+    ('report.compliance-export', _('audit-report.compliance-export',
+                                   default='Report compliance exported to '
+                                           'Excel')),
 ))
 
 
