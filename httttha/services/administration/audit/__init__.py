@@ -151,6 +151,8 @@ ACTIONS = OrderedDict((
                                  default='Survey: question deleted')),
     ('survey.followup', _('audit-survey.followup',
                           default='Survey: unsatisfied feedback followed up')),
+    ('report.export', _('audit-report.export',
+                        default='Online reports exported to Excel')),
 ))
 
 
