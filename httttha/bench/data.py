@@ -518,3 +518,139 @@ def generate(root, registry, request, dossiers, seed=DEFAULT_SEED,
             'giây' % (done, dossiers, rate, size / (now - batch_started),
                       (dossiers - done) / rate if rate else 0))
     return total
+
+
+# -- periodic reports (Báo cáo trực tuyến, issue 18) ----------------------------
+
+#: how many complete reporting years of reports every Cục has
+REPORT_YEARS = 5
+#: what the reports say besides their calendar title (Nội dung)
+REPORT_SUMMARIES = (
+    'Tổng hợp kết quả thi hành án dân sự về việc và về tiền.',
+    'Số việc có điều kiện thi hành, số việc đã thi hành xong, số tiền đã '
+    'thu.',
+    'Kết quả công tác theo dõi thi hành án hành chính.',
+    'Công tác giải quyết khiếu nại, tố cáo và kiểm tra nghiệp vụ.',
+    '',
+)
+
+
+def small_docx():
+    """A minimal .docx (a zip with ``word/document.xml``) of a few
+    hundred bytes: what an upload's content check accepts."""
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr('[Content_Types].xml',
+                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="'
+                   'http://schemas.openxmlformats.org/package/2006/'
+                   'content-types"/>')
+        z.writestr('word/document.xml',
+                   '<?xml version="1.0" encoding="UTF-8"?><w:document '
+                   'xmlns:w="http://schemas.openxmlformats.org/'
+                   'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+                   'Báo cáo</w:t></w:r></w:p></w:body></w:document>')
+    return out.getvalue()
+
+
+def report_years(today, years=REPORT_YEARS):
+    """The ``years`` complete reporting years before the one ``today``
+    is in (each named by the year it ends in), oldest first: every report
+    of each is due by the end of the current one's October."""
+    current = today.year + 1 if today.month >= 10 else today.year
+    return list(range(current - years, current))
+
+
+def _ensure_report_indexes(root, registry, log):
+    """A database made before the reports has no report indexes: add them
+    (empty: no dossier has a value for them); and the top agency's grant
+    of ``VIEW_REPORTS`` to every official (the evolve step's work, done
+    here too so a benchmark database needs no evolve run)."""
+    from pyramid.security import Allow
+    from substanced.util import set_acl
+    from ..permissions import STAFF, VIEW_REPORTS, agency_acl
+    catalog = root['catalogs']['httttha']
+    if 'report_state' not in catalog:
+        catalog.update_indexes(registry=registry, output=False)
+        log('Đã thêm các chỉ mục của báo cáo định kỳ.')
+    top = root_agency(root)
+    if (Allow, STAFF, (VIEW_REPORTS,)) not in getattr(top, '__acl__', ()):
+        set_acl(top, agency_acl(top), registry=registry)
+
+
+def generate_reports(root, registry, seed=DEFAULT_SEED, years=REPORT_YEARS,
+                     now=None, log=print, files=True, codes=None):
+    """Give every Cục its published reports of the calendar (Phụ lục 2:
+    12 a reporting year) for the ``years`` complete reporting years
+    before today's: 63 × 12 × 5 = 3 780 on the national tree.  Each is
+    named by its period (``thang-2025-10``, ``6_thang-2025``) in the
+    Cục's ``bao-cao``, so a second run adds only what is missing.  Each
+    has its two files, a one-page PDF and a minimal .docx (``files``:
+    False leaves them out).  The uploader is the Cục's bench leader (a
+    Cục without one is left out).  ``codes``: only the Cục of these
+    codes (tests).  Returns how many reports were added."""
+    from pyramid.security import Allow
+    from ..content.report import EDITABLE, PUBLISHED, SIGNED
+    from ..permissions import MANAGE_OWN_REPORT
+    from ..services.reports import calendar
+    from .staff import staff_login
+    _ensure_report_indexes(root, registry, log)
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    today = now.astimezone(VN).date()
+    wanted = [p for year in report_years(today, years)
+              for p in calendar.periods(year)]
+    users = root['principals']['users']
+    pdf, docx = small_pdf(), small_docx()
+    docx_type = ('application/vnd.openxmlformats-officedocument.'
+                 'wordprocessingml.document')
+    cucs = [a for a in all_agencies(root) if a.kind == 'cuc' and (
+        codes is None or a.code in codes)]
+    added = 0
+    started = time.time()
+    for cuc in cucs:
+        folder = cuc['bao-cao']
+        creator = users.get(staff_login('lanhdao', cuc))
+        if creator is None:
+            continue
+        rng = random.Random('%s-reports-%s' % (seed, cuc.code))
+        numbers = {}
+        for period in wanted:
+            name = period.key.replace(':', '-')
+            # drawn for every period, made or not: a rerun draws the same
+            late = rng.random() < 0.15
+            delay = rng.randrange(1, 20) if late else -rng.randrange(0, 6)
+            lead = rng.randrange(0, 4)
+            summary = rng.choice(REPORT_SUMMARIES)
+            uploaded = period.due + datetime.timedelta(days=delay)
+            issued = uploaded - datetime.timedelta(days=lead)
+            # Số ký hiệu: numbered on within the year of issue
+            numbers[issued.year] = numbers.get(issued.year, 0) + \
+                rng.randrange(3, 15)
+            if name in folder:
+                continue
+            entered = VN.localize(datetime.datetime.combine(
+                uploaded, datetime.time(8 + lead, 30))).astimezone(
+                    datetime.timezone.utc)
+            report = registry.content.create(
+                'Periodic Report', period.title,
+                '%d/BC-CTHADS' % numbers[issued.year], issued, get_oid(cuc),
+                period.report_type, period.key, get_oid(creator),
+                creator.__name__, entered, summary=summary)
+            report.state = PUBLISHED
+            report.approved = entered
+            report.__acl__ = [(Allow, get_oid(creator),
+                               (MANAGE_OWN_REPORT,))]
+            if files:
+                report.set_file(registry, SIGNED, io.BytesIO(pdf),
+                                '%s.pdf' % name, 'application/pdf')
+                report.set_file(registry, EDITABLE, io.BytesIO(docx),
+                                '%s.docx' % name, docx_type)
+            folder.add(name, report, registry=registry)
+            added += 1
+        transaction.commit()
+    if added:
+        log('Đã tạo %d báo cáo định kỳ của %d Cục trong %.0f giây.' % (
+            added, len(cucs), time.time() - started))
+    else:
+        log('Cơ sở dữ liệu đã có đủ báo cáo định kỳ: không cần tạo thêm.')
+    return added

@@ -42,6 +42,9 @@ MEASUREMENTS = (
     ('stats_cuc', 'Statistics, one Cục by Chi cục'),
     ('stats_export', 'Statistics, whole tree, Excel export'),
     ('stats_public', 'Public statistics (/thong-ke), whole country'),
+    ('reports_browse', 'Online reports (Báo cáo trực tuyến), whole '
+                       'system, first page, an official'),
+    ('reports_search', 'Online reports, keyword + year, an official'),
     ('submissions', 'Submissions HTTT01 + 200 KB PDF (whole wizard)'),
     ('application_pdf', 'Application PDF (/to-khai)'),
 )
@@ -55,6 +58,15 @@ STATS_EXPORT = ('/manage/{top}/@@thong-ke?ky=khoang&tu-ngay=15/02/{year}'
                 '&den-ngay=14/09/{year}&theo=thu-tuc,trang-thai&format=xlsx')
 STATS_PUBLIC = ('/thong-ke?ky=khoang&tu-ngay=15/02/{year}'
                 '&den-ngay=14/09/{year}')
+
+
+#: the periodic reports (issue 18): the top agency's list as any official
+#: opens it, and a search typed without diacritics within one year of
+#: Ngày ban hành (the generator's reports: 5 reporting years before the
+#: current one)
+REPORTS_BROWSE = '/manage/{top}/@@bao-cao-truc-tuyen'
+REPORTS_SEARCH = ('/manage/{top}/@@bao-cao-truc-tuyen?tu-khoa=ket+qua+cong+'
+                  'tac+thang&nam={year}')
 
 
 #: the guidance pages are built beside this measurement: probed, measured
@@ -212,6 +224,24 @@ def run(options, log=print):
                 found[name] = {'name': name, 'title': titles[name],
                                'built': False, 'url': path}
         probe_client.close()
+        # the reports' list, as the officer (every official reads it)
+        from ..content.dossier import local_time as _local
+        reports = {'reports_browse': REPORTS_BROWSE.format(top=ADMIN_AGENCY),
+                   'reports_search': REPORTS_SEARCH.format(
+                       top=ADMIN_AGENCY, year=_local().year - 2)}
+        if wanted & set(reports):
+            probe_client = Client(server.url)
+            officer(probe_client)
+            for name, path in reports.items():
+                if name not in wanted:
+                    continue
+                if probe(probe_client, path):
+                    measure(name, [path], officer)
+                else:
+                    log('  %-18s not built (404 at %s)' % (name, path))
+                    found[name] = {'name': name, 'title': titles[name],
+                                   'built': False, 'url': path}
+            probe_client.close()
         tokens = []
         submitter = {}
         if wanted & {'submissions', 'application_pdf'}:

@@ -1,5 +1,7 @@
 """httttha-bench-data <ini> --dossiers N: fill the benchmark database
-with N realistic dossiers (reused when it already holds N)."""
+with N realistic dossiers (reused when it already holds N), then the
+periodic reports of every Cục (12 a reporting year for 5 years: those
+missing are added)."""
 import argparse
 import sys
 
@@ -19,6 +21,11 @@ def main(argv=None):
     parser.add_argument('--seed', type=int, default=benchdata.DEFAULT_SEED)
     parser.add_argument('--batch', type=int, default=5000,
                         help='dossiers per transaction')
+    parser.add_argument('--no-reports', action='store_true',
+                        help='leave the periodic reports out')
+    parser.add_argument('--report-years', type=int,
+                        default=benchdata.REPORT_YEARS,
+                        help='complete reporting years of reports per Cục')
     parser.add_argument('--profile', metavar='FILE',
                         help='write a cProfile of the run to FILE')
     args = parser.parse_args(argv)
@@ -26,10 +33,17 @@ def main(argv=None):
     env = bootstrap(args.config_uri)
     try:
         def run():
-            return benchdata.generate(
+            def log(text):
+                print(text, flush=True)
+            added = benchdata.generate(
                 env['root'], env['registry'], env['request'], args.dossiers,
-                seed=args.seed, batch=args.batch,
-                log=lambda text: print(text, flush=True))
+                seed=args.seed, batch=args.batch, log=log)
+            if not args.no_reports:
+                benchdata.generate_reports(
+                    env['root'], env['registry'],
+                    seed=benchdata.bench_state(env['root'])['seed'],
+                    years=args.report_years, log=log)
+            return added
         if args.profile:
             import cProfile
             profiler = cProfile.Profile()

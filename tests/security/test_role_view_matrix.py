@@ -59,6 +59,10 @@ ALLOWED = {
         {r: {OWN} for r in EVERY_ROLE},
         **{r: {OWN, CHILD} for r in SUBTREE_VIEWERS}),
     ('add_agency', 'agency'): {'agency_admin': {OWN, CHILD}},
+    # Báo cáo trực tuyến (D3): every official reads the published
+    # reports of every agency
+    ('bao-cao-truc-tuyen', 'agency'): {r: {OWN, CHILD, SIBLING, PARENT}
+                                       for r in EVERY_ROLE},
     # Hướng dẫn (A6): the agency's own web editor and administrator
     # (local: not a sub-agency's)
     ('huong-dan', 'agency'): {'web_editor': {OWN}, 'agency_admin': {OWN}},

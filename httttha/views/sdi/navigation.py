@@ -117,3 +117,19 @@ def landing(context, request):
     if request.user is not None and not request.sdiapi.mgmt_views(context):
         return HTTPFound(request.sdiapi.mgmt_path(context, '@@httt'))
     return ManagementViews(context, request).manage_main()
+
+
+def reports_url(request):
+    """Báo cáo trực tuyến of the whole system (the staff menu's link:
+    every official reaches it in one click), or None for those who may
+    not read reports (the site administrator without an agency still
+    may)."""
+    from ...content.agency import root_agency
+    from ...permissions import VIEW_REPORTS
+    if request.user is None or getattr(request, 'exception', None) \
+            is not None:
+        return None
+    top = root_agency(request.root)
+    if top is None or not request.has_permission(VIEW_REPORTS, top):
+        return None
+    return request.sdiapi.mgmt_path(top, '@@bao-cao-truc-tuyen')

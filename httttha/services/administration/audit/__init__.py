@@ -154,6 +154,8 @@ ACTIONS = OrderedDict((
     ('report.compliance-export', _('audit-report.compliance-export',
                                    default='Report compliance exported to '
                                            'Excel')),
+    ('report.export', _('audit-report.export',
+                        default='Online reports exported to Excel')),
 ))
 
 
