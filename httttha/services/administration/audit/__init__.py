@@ -151,6 +151,14 @@ ACTIONS = OrderedDict((
                                  default='Survey: question deleted')),
     ('survey.followup', _('audit-survey.followup',
                           default='Survey: unsatisfied feedback followed up')),
+    ('report.add', _('audit-report.add', default='Report uploaded')),
+    ('report.edit', _('audit-report.edit', default='Report edited')),
+    ('report.approve', _('audit-report.approve', default='Report approved')),
+    ('report.unapprove', _('audit-report.unapprove',
+                           default='Report approval withdrawn')),
+    ('report.delete', _('audit-report.delete', default='Report deleted')),
+    ('report.export', _('audit-report.export',
+                        default='Reports exported to Excel')),
 ))
 
 
