@@ -403,3 +403,28 @@ def upload_at(app, unit_path):
     response = submit(form)
     assert response.status_int == 302, text_of(response)
     return response.follow()
+
+
+def test_evolve_step_adds_the_indexes_and_the_staff_grant(app):
+    """A site made before issue 18: no report indexes, a Tổng cục ACL
+    without the officials' right to read published reports."""
+    from pyramid.security import Allow
+    from substanced.util import set_acl
+    from httttha.evolve import add_reports
+    from httttha.permissions import STAFF
+    root, closer = open_root(app)
+    try:
+        registry = app.app.registry
+        catalog = root['catalogs']['httttha']
+        del catalog['report_words']
+        top = root['thads']
+        set_acl(top, [a for a in get_acl(top) if a[1] != STAFF],
+                registry=registry)
+        add_reports(root, registry)
+        assert 'report_words' in catalog
+        assert (Allow, STAFF, (VIEW_REPORTS,)) in [
+            (a, p, tuple(perms)) for a, p, perms in get_acl(top)]
+        transaction.commit()
+    finally:
+        transaction.abort()
+        closer()
