@@ -194,6 +194,7 @@ def living_db(template_db, tmp_path_factory):
     from substanced.db import root_factory
     from httttha.services.backoffice.periods import find_periods
     from httttha.services.demo import (create_demo_dossiers,
+                                       create_demo_reports,
                                        create_regional_staff)
     started = time.time()
     directory = str(tmp_path_factory.mktemp('living') / 'db')
@@ -205,6 +206,8 @@ def living_db(template_db, tmp_path_factory):
         create_regional_staff(root, app.registry)
         create_demo_dossiers(root, app.registry, env['request'],
                              now=LIVING_NOW)
+        create_demo_reports(root, app.registry, env['request'],
+                            now=LIVING_NOW)
         # the demo history predates the period lock (Quy chế Điều 7),
         # whatever clock the first test that builds the template runs at;
         # tests of the lock move its start on the screen

@@ -220,6 +220,18 @@ def statistics_by_day(root, registry):
                 counts.add(('*', '+'), total)
 
 
+def add_reports(root, registry):
+    """Issue 18 (D1-D4): the reports' catalog indexes (added empty: no
+    report was stored before) and the Tổng cục's ACL, which now lets
+    every official read the published reports."""
+    from substanced.util import set_acl
+    from ..permissions import agency_acl
+    root['catalogs']['httttha'].update_indexes(registry=registry)
+    top = root_agency(root)
+    if top is not None:
+        set_acl(top, agency_acl(top), registry=registry)
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -235,3 +247,4 @@ def includeme(config):
     config.add_evolution_step(add_survey)
     config.add_evolution_step(index_results)
     config.add_evolution_step(statistics_by_day)
+    config.add_evolution_step(add_reports)

@@ -8,6 +8,7 @@ import time
 from ..services.demo import (
     DEMO_PASSWORD,
     create_demo_dossiers,
+    create_demo_reports,
     create_demo_users,
     create_regional_staff,
     demo_dossiers,
@@ -38,6 +39,7 @@ def main(argv=None):
         created = create_demo_users(root, registry, translate)
         created += create_regional_staff(root, registry)
         dossiers = create_demo_dossiers(root, registry, request)
+        create_demo_reports(root, registry, request)
         logins = [(login, translate(ROLES[role].title),
                    agency.short_name or agency.title)
                   for login, agency, role in demo_logins(root)]

@@ -457,3 +457,126 @@ class _Context(object):
                                             date=dossier.due)
                 dossier.timeline[0] = first
         self.registry.subscribers((ObjectModified(dossier), dossier), None)
+
+
+# -- periodic reports (D1-D4) ---------------------------------------------------
+
+#: where the demo reports are kept track of (key -> report oid)
+REPORTS_ATTR = '__httttha_demo_reports__'
+
+#: (key, demo prefix, number, period, days after its due date it was
+#: entered (negative: before), approved) of the demo reports, for the
+#: reporting year ``now`` falls in and the one before: Hà Nội's and the
+#: Tổng cục's, on time, late, pending
+DEMO_REPORTS = (
+    ('hn-thang-10', 'hn', '%d/BC-CTHADS', ('thang', 10), -1, True),
+    ('hn-thang-11', 'hn', '%d/BC-CTHADS', ('thang', 11), 0, True),
+    ('hn-3-thang', 'hn', '%d/BC-CTHADS', ('3_thang', None), 2, True),
+    ('hn-thang-1', 'hn', '%d/BC-CTHADS', ('thang', 1), -2, False),
+    ('tc-3-thang', 'tc', '%d/BC-TCTHADS', ('3_thang', None), 0, True),
+    ('tc-chuyen-de', 'tc', '%d/BC-TCTHADS', ('chuyen_de', None), None,
+     False),
+)
+
+
+def small_docx(text):
+    """A small real .docx (an OOXML zip with word/document.xml)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr('[Content_Types].xml', (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://'
+            'schemas.openxmlformats.org/package/2006/content-types"><Default'
+            ' Extension="rels" ContentType="application/vnd.openxmlformats-'
+            'package.relationships+xml"/><Default Extension="xml" Content'
+            'Type="application/xml"/><Override PartName="/word/document.xml"'
+            ' ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.document.main+xml"/></Types>'))
+        archive.writestr('_rels/.rels', (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns='
+            '"http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
+            '/officeDocument/2006/relationships/officeDocument" Target='
+            '"word/document.xml"/></Relationships>'))
+        archive.writestr('word/document.xml', (
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w='
+            '"http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            '<w:body><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:body>'
+            '</w:document>' % escape(text)))
+    return out.getvalue()
+
+
+def demo_report_plan(today):
+    """(key, prefix, number, report type, period key or '', title, day
+    entered or None (now), approved) of the demo reports: those of
+    ``DEMO_REPORTS`` whose due date is past in the reporting year of
+    ``today`` or the one before."""
+    from .reports import calendar
+    from .statistics import reporting_year
+    plan = []
+    year = reporting_year(today)
+    for count, (key, prefix, number, (kind, month), late, approved) in \
+            enumerate(DEMO_REPORTS, 1):
+        for each in (year, year - 1):
+            if kind == 'chuyen_de':
+                period, title = None, ('Báo cáo chuyên đề công tác thi '
+                                       'hành án hành chính năm %d' % each)
+            else:
+                period = calendar.monthly(each, month) if kind == 'thang' \
+                    else calendar.cumulative(kind, each)
+                title = period.title
+            day = period.due + datetime.timedelta(days=late) \
+                if period is not None else today
+            if day <= today:
+                plan.append(('%s:%d' % (key, each), prefix,
+                             number % count, kind,
+                             period.key if period else '', title,
+                             min(day, today), approved))
+                break
+    return plan
+
+
+def create_demo_reports(root, registry, request, now=None):
+    """Create the demo reports not made yet, uploaded (and some
+    approved) by ``baocao.hn`` and ``baocao.tc`` through the service,
+    with a small real PDF and DOCX each, dated as the plan says; return
+    how many were made."""
+    from persistent.mapping import PersistentMapping
+    from . import reports
+    made = getattr(root, REPORTS_ATTR, None)
+    if made is None:
+        made = PersistentMapping()
+        setattr(root, REPORTS_ATTR, made)
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    agencies = dict(_demo_agencies(root))
+    request.root = root
+    request._authtkt_reissue_revoked = True
+    staff = _Staff(root, request)
+    pdf = benchdata.small_pdf()
+    count = 0
+    for key, prefix, number, kind, period, title, day, approved in \
+            demo_report_plan(now.astimezone(VN).date()):
+        if key in made:
+            continue
+        staff.act_as('baocao.%s' % prefix)
+        report = reports.add_report(request, agencies[prefix], {
+            'title': title, 'number': number, 'issued': day,
+            'report_type': kind, 'period': period,
+            'summary': 'Báo cáo mẫu: %s.' % title,
+            'ban-ky': {'fp': io.BytesIO(pdf), 'filename': 'bao-cao.pdf',
+                       'mimetype': 'application/pdf'},
+            'van-ban': {'fp': io.BytesIO(small_docx(title)),
+                        'filename': 'bao-cao.docx',
+                        'mimetype': 'application/vnd.openxmlformats-'
+                                    'officedocument.wordprocessingml.'
+                                    'document'}})
+        # entered at 9:00 on its day (Vietnam's time), not now
+        report.entered = VN.localize(datetime.datetime.combine(
+            day, datetime.time(9, 0))).astimezone(datetime.timezone.utc)
+        if approved:
+            reports.approve(request, report)
+        registry.subscribers((ObjectModified(report), report), None)
+        made[key] = get_oid(report)
+        count += 1
+    return count

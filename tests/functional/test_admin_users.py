@@ -496,7 +496,8 @@ LANDINGS = {
     'theodoi': ('thong-ke', 'Thống kê'),
     # issue 16: the web editor's own screen
     'bientap': ('huong-dan', 'Hướng dẫn và hỏi đáp'),
-    'baocao': ('chuc-nang', 'báo cáo định kỳ'),
+    # issue 18: the report administrator's own screen
+    'baocao': ('quan-tri-bao-cao', 'Quản trị báo cáo THADS'),
 }
 
 

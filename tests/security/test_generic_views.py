@@ -234,7 +234,7 @@ def test_site_administrator_keeps_the_generic_views(app):
 @pytest.mark.parametrize('name,screen', [
     ('hotro.bd', '/@@ban-lam-viec'), ('quantri.hn', '/@@nguoi-dung'),
     ('theodoi.hn', '/@@thong-ke'), ('bientap.bd', '/@@huong-dan'),
-    ('baocao.bd', '/@@chuc-nang')])
+    ('baocao.bd', '/@@quan-tri-bao-cao')])
 def test_staff_land_on_a_screen_of_their_own(app, name, screen):
     """``/manage`` and ``/manage/@@httt`` lead each role to the first
     screen it has in its agency, never to a 403 page."""

@@ -133,6 +133,11 @@ ALLOWED = {
     ('khao-sat', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('tao-mau-khao-sat', 'agency'): {'agency_admin': {OWN, CHILD}},
     ('ket-qua-khao-sat', 'agency'): {r: {OWN, CHILD} for r in STATS},
+    # Quản trị báo cáo (issue 18, D1-D2): the unit's own report
+    # administrator (local: not a sub-agency's)
+    ('quan-tri-bao-cao', 'agency'): {'report_admin': {OWN}},
+    ('xuat-bao-cao', 'agency'): {'report_admin': {OWN}},
+    ('them-bao-cao', 'agency'): {'report_admin': {OWN}},
     ('phan-hoi', 'dossier'): dict({r: {OWN} for r in WORKERS},
                                   leader={OWN, CHILD}),
     ('xu-ly-phan-hoi', 'dossier'): {'leader': {OWN},

@@ -30,7 +30,7 @@ LANDINGS = (
     (('agency_admin',), 'nguoi-dung'),
     (('viewer',), 'thong-ke'),
     (('web_editor',), 'huong-dan'),
-    (('report_admin',), 'chuc-nang'),
+    (('report_admin',), 'quan-tri-bao-cao'),
 )
 
 
@@ -75,7 +75,7 @@ FUNCTIONS = {
                      'and the news of the agency on the portal'),
                    'huong-dan'),
     'report_admin': (_('Receive, approve, search and export the periodic '
-                       'reports'), None),
+                       'reports'), 'quan-tri-bao-cao'),
 }
 
 

@@ -151,11 +151,16 @@ ACTIONS = OrderedDict((
                                  default='Survey: question deleted')),
     ('survey.followup', _('audit-survey.followup',
                           default='Survey: unsatisfied feedback followed up')),
+    ('report.add', _('audit-report.add', default='Report uploaded')),
+    ('report.edit', _('audit-report.edit', default='Report edited')),
+    ('report.approve', _('audit-report.approve', default='Report approved')),
+    ('report.unapprove', _('audit-report.unapprove',
+                           default='Report approval withdrawn')),
+    ('report.export', _('audit-report.export',
+                        default='Online reports exported to Excel')),
     ('report.compliance-export', _('audit-report.compliance-export',
                                    default='Report compliance exported to '
                                            'Excel')),
-    ('report.export', _('audit-report.export',
-                        default='Online reports exported to Excel')),
 ))
 
 
