@@ -6,12 +6,10 @@ import datetime
 import io
 
 import transaction
-from pyramid.security import Allow, Deny
 from substanced.util import find_catalogs, get_oid, set_acl
 
 from httttha.content.report import EDITABLE, PENDING, PUBLISHED, SIGNED
-from httttha.permissions import (MANAGE_OWN_REPORT, STAFF, VIEW_REPORTS,
-                                 agency_lineage, role_principal)
+from httttha.services.reports import report_acl
 
 from ..conftest import open_root
 from .submission import pdf_bytes
@@ -20,20 +18,6 @@ from .submission import pdf_bytes
 DOCX_BYTES = b'PK\x03\x04' + b'\x00' * 60
 DOCX = ('application/vnd.openxmlformats-officedocument.'
         'wordprocessingml.document')
-
-
-def report_acl(report, agency):
-    """The shared design's ACL: published -> the creator alone manages
-    it (every official reads it through the top agency's grant);
-    pending -> the creator and the report administrators of its unit
-    and of the units above read it, the staff at large do not."""
-    if report.state == PUBLISHED:
-        return [(Allow, report.creator, (MANAGE_OWN_REPORT,))]
-    acl = [(Allow, report.creator, (MANAGE_OWN_REPORT, VIEW_REPORTS))]
-    acl += [(Allow, role_principal('report_admin', get_oid(each)),
-             (VIEW_REPORTS,)) for each in agency_lineage(agency)]
-    acl.append((Deny, STAFF, (VIEW_REPORTS,)))
-    return acl
 
 
 def make_report(root, registry, agency_path, name, title, number, issued,
@@ -71,11 +55,17 @@ def make_report(root, registry, agency_path, name, title, number, issued,
     return report
 
 
-def add_reports(app, specs):
+def add_reports(app, specs, only=False):
     """Make every report of ``specs`` (dicts of ``make_report``'s keyword
-    arguments) in the app's database, committed."""
+    arguments) in the app's database, committed; with ``only``, after
+    removing the demo reports (the test counts every report listed)."""
     root, closer = open_root(app)
     try:
+        if only:
+            catalog = root['catalogs']['httttha']
+            for report in list(catalog['report_state'].any(
+                    [PENDING, PUBLISHED]).execute()):
+                del report.__parent__[report.__name__]
         for spec in specs:
             make_report(root, app.app.registry, **spec)
         transaction.commit()

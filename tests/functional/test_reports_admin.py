@@ -112,12 +112,13 @@ def test_upload_approve_edit_unapprove(app):
     assert 'chờ bạn duyệt' in flash_text(page)
     path = report_path(page)
     # the title the calendar prescribes, pending, both files
-    assert page.html.select_one('#title').get_text() == FEBRUARY
-    assert page.html.select_one('#state').get_text().strip() == 'Chờ duyệt'
-    assert page.html.select_one('#creator').get_text() == 'baocao.hn'
-    assert page.html.select_one('#entered').get_text().startswith(
+    assert page.html.select_one('#report-title').get_text() == FEBRUARY
+    assert page.html.select_one('#report-state').get_text().strip() == 'Chờ duyệt'
+    assert page.html.select_one('#report-creator').get_text() == 'baocao.hn'
+    assert page.html.select_one('#report-entered').get_text().startswith(
         '20/04/2027')
-    assert [a.get_text() for a in page.html.select('#files a')] == [
+    assert [a.get_text().split(': ', 1)[-1] for a in page.html.select(
+        '#report-files a')] == [
         'bao-cao.pdf', 'bao-cao.docx']
     assert page.html.select_one('#approve') is not None
     listing = app.get(HANOI + '/@@quan-tri-bao-cao')
@@ -130,14 +131,14 @@ def test_upload_approve_edit_unapprove(app):
     # pending: invisible to another official
     logout(app)
     login(app, 'lanhdao.tc')
-    app.get(path + '/@@chi-tiet-bao-cao', status=403)
-    app.get(path + '/@@tep-bao-cao', params={'ten': 'ban-ky'}, status=403)
+    app.get(path + '/@@xem-bao-cao', status=403)
+    app.get(path + '/ban-ky', status=403)
 
     # the Tổng cục's report administrator views it, in its list too, but
     # may not approve, edit or unapprove it
     logout(app)
     login(app, 'baocao.tc')
-    page = app.get(path + '/@@chi-tiet-bao-cao')
+    page = app.get(path + '/@@xem-bao-cao')
     assert page.html.select_one('#view-only') is not None
     assert page.html.select_one('#approve') is None
     assert page.html.select_one('#edit') is None
@@ -161,18 +162,18 @@ def test_upload_approve_edit_unapprove(app):
             and path in f.action][0]
     page = form.submit().follow()
     assert 'Đã duyệt báo cáo 20/BC-CTHADS' in flash_text(page)
-    assert page.html.select_one('#state').get_text().strip().startswith(
+    assert page.html.select_one('#report-state').get_text().strip().startswith(
         'Đã duyệt')
 
     # published: every official reads it and downloads its files
     logout(app)
     login(app, 'lanhdao.tc')
-    page = app.get(path + '/@@chi-tiet-bao-cao')
-    assert page.html.select_one('#title').get_text() == FEBRUARY
-    signed = app.get(path + '/@@tep-bao-cao', params={'ten': 'ban-ky'})
+    page = app.get(path + '/@@xem-bao-cao')
+    assert page.html.select_one('#report-title').get_text() == FEBRUARY
+    signed = app.get(path + '/ban-ky')
     assert signed.body.startswith(b'%PDF')
     assert 'attachment' in signed.headers['Content-Disposition']
-    text = app.get(path + '/@@tep-bao-cao', params={'ten': 'van-ban'})
+    text = app.get(path + '/van-ban')
     assert text.body == DOCX
     app.get(path + '/@@duyet-bao-cao', status=404)  # POST only
     app.post(path + '/@@huy-duyet-bao-cao', {'csrf_token': csrf(app)},
@@ -186,19 +187,19 @@ def test_upload_approve_edit_unapprove(app):
     form['summary'] = 'Đã bổ sung số liệu'
     page = form.submit('update').follow()
     assert 'chờ duyệt lại' in flash_text(page)
-    assert page.html.select_one('#state').get_text().strip() == 'Chờ duyệt'
-    assert page.html.select_one('#summary').get_text() == \
+    assert page.html.select_one('#report-state').get_text().strip() == 'Chờ duyệt'
+    assert page.html.select_one('#report-summary').get_text() == \
         'Đã bổ sung số liệu'
-    assert page.html.select_one('#entered').get_text().startswith(
+    assert page.html.select_one('#report-entered').get_text().startswith(
         '20/04/2027')
     logout(app)
     login(app, 'lanhdao.tc')
-    app.get(path + '/@@chi-tiet-bao-cao', status=403)
+    app.get(path + '/@@xem-bao-cao', status=403)
 
     # approved again, then unapproved: pending and hidden
     logout(app)
     login(app, 'baocao.hn')
-    page = app.get(path + '/@@chi-tiet-bao-cao')
+    page = app.get(path + '/@@xem-bao-cao')
     page = page.forms[[k for k, f in page.forms.items()
                        if f.action.endswith('@@duyet-bao-cao')][0]]\
         .submit().follow()
@@ -206,10 +207,10 @@ def test_upload_approve_edit_unapprove(app):
             if f.action.endswith('@@huy-duyet-bao-cao')][0]
     page = form.submit().follow()
     assert 'Đã hủy duyệt báo cáo' in flash_text(page)
-    assert page.html.select_one('#state').get_text().strip() == 'Chờ duyệt'
+    assert page.html.select_one('#report-state').get_text().strip() == 'Chờ duyệt'
     logout(app)
     login(app, 'lanhdao.tc')
-    app.get(path + '/@@chi-tiet-bao-cao', status=403)
+    app.get(path + '/@@xem-bao-cao', status=403)
 
     # the audit trail holds every action, with its time
     logout(app)
@@ -228,8 +229,8 @@ def test_approval_needs_the_csrf_token(app):
     path = report_path(upload(app))
     app.post(path + '/@@duyet-bao-cao', {}, status=400)
     app.post(path + '/@@duyet-bao-cao', {'csrf_token': 'wrong'}, status=400)
-    page = app.get(path + '/@@chi-tiet-bao-cao')
-    assert page.html.select_one('#state').get_text().strip() == 'Chờ duyệt'
+    page = app.get(path + '/@@xem-bao-cao')
+    assert page.html.select_one('#report-state').get_text().strip() == 'Chờ duyệt'
 
 
 def test_a_pdf_that_is_a_docx_is_refused_other_input_kept(app):
@@ -253,10 +254,10 @@ def test_a_pdf_that_is_a_docx_is_refused_other_input_kept(app):
     page = form.submit('update')
     assert page.status_int == 302, text_of(page)
     page = page.follow()
-    assert [a.get_text() for a in page.html.select('#files a')] == [
+    assert [a.get_text().split(': ', 1)[-1] for a in page.html.select(
+        '#report-files a')] == [
         'bao-cao.pdf', 'bao-cao.docx']
-    docx = app.get(report_path(page) + '/@@tep-bao-cao',
-                   params={'ten': 'van-ban'})
+    docx = app.get(report_path(page) + '/van-ban')
     assert docx.body == DOCX
 
 
@@ -308,7 +309,7 @@ def test_number_date_and_period_rules(app):
     # the same number another year is fine
     page = upload(app, number='20/BC-CTHADS', issued='15/12/2026',
                   period='thang:2027:11')
-    assert page.html.select_one('#number').get_text() == '20/BC-CTHADS'
+    assert page.html.select_one('#report-number').get_text() == '20/BC-CTHADS'
 
 
 def test_admin_list_filters_paging_and_export(app):
@@ -391,10 +392,10 @@ def test_a_moved_unit_s_pending_reports_follow_its_new_lineage(app):
         transaction.abort()
         closer()
     moved = TOP + '/' + other_name + path.split('cuc-thads-ha-noi')[1]
-    app.get(moved + '/@@chi-tiet-bao-cao', status=200)
+    app.get(moved + '/@@xem-bao-cao', status=200)
     logout(app)
     login(app, 'baocao.hn')
-    app.get(moved + '/@@chi-tiet-bao-cao', status=403)
+    app.get(moved + '/@@xem-bao-cao', status=403)
 
 
 def upload_at(app, unit_path):

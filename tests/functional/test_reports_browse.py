@@ -59,7 +59,7 @@ def reports_app(living_app):
              title='Kết quả công tác THADS, HC tháng 11 năm 2026 nháp',
              issued=datetime.date(2026, 12, 9), creator_login='baocao.hn',
              state=PENDING, period='thang:2027:11'),
-    ])
+    ], only=True)
     return living_app
 
 

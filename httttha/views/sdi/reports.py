@@ -6,7 +6,7 @@ unapproving, which its uploader alone may do.  The rules are in
 ``services.reports``."""
 import colander
 import deform
-from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPFound
 from pyramid.security import has_permission
 from pyramid.session import check_csrf_token
 from substanced.form import FileUploadTempStore, FormView
@@ -22,9 +22,10 @@ from ...interfaces import IAgency
 from ...permissions import MANAGE_OWN_REPORT, MANAGE_REPORTS, VIEW_REPORTS
 from ...services import reports as service
 from ...services.administration import audit, codelists
+from ...services.administration.tree import root_agency
+from ...services.reports import calendar
 from ...services.intake.uploads import UploadRejected
 from ...vntime import local_time
-from .. import download
 from ..paging import Page
 from ..public.forms import CheckedFileWidget
 from ..spreadsheet import xlsx_response
@@ -349,7 +350,7 @@ class AddReportView(_Form):
             default='The report ${number} was uploaded: it awaits your '
                     'approval.', mapping={'number': report.number}))
         return HTTPFound(self.request.sdiapi.mgmt_path(
-            report, '@@chi-tiet-bao-cao'))
+            report, '@@xem-bao-cao'))
 
 
 @mgmt_view(context=IReport, name='sua-bao-cao', permission=MANAGE_OWN_REPORT,
@@ -372,7 +373,7 @@ class EditReportView(_Form):
 
     def _cancel(self):
         return HTTPFound(self.request.sdiapi.mgmt_path(
-            self.context, '@@chi-tiet-bao-cao'))
+            self.context, '@@xem-bao-cao'))
 
     def update_success(self, appstruct):
         service.edit_report(self.request, self.context, _values(appstruct))
@@ -385,11 +386,14 @@ class EditReportView(_Form):
 
 # -- one report --------------------------------------------------------------
 
-@mgmt_view(context=IReport, name='chi-tiet-bao-cao', permission=VIEW_REPORTS,
+@mgmt_view(context=IReport, name='xem-bao-cao', permission=VIEW_REPORTS,
            renderer=DETAIL, tab_condition=False)
 def detail(context, request):
-    """A report's details and files; the approve, edit and unapprove
-    buttons for its uploader."""
+    """A report's own page, for every official who may read it: every
+    field and both downloads; the approve, edit and unapprove buttons for
+    its uploader."""
+    from .reports_browse import report_row
+    period = calendar.by_key(context.period) if context.period else None
     unit = _unit_of(context)
     user = request.user
     own = user.agency() if hasattr(user, 'agency') else None
@@ -397,7 +401,8 @@ def detail(context, request):
     home = own if own is not None and has_permission(
         MANAGE_REPORTS, own, request) else None
     return {
-        'report': context, 'unit': unit,
+        'report': context, 'unit': unit, 'row': report_row(request, context),
+        'period': period.title if period is not None else '',
         'state': request.localizer.translate(STATE_TITLES[context.state]),
         'type': codelists.title_of(context, REPORT_TYPES,
                                    context.report_type, request),
@@ -407,18 +412,9 @@ def detail(context, request):
         'mine': has_permission(MANAGE_OWN_REPORT, context, request),
         'admin': home is not None,
         'back': list_url(request, home) if home is not None else None,
+        'browse': request.sdiapi.mgmt_path(root_agency(request.root),
+                                           '@@bao-cao-truc-tuyen'),
     }
-
-
-@mgmt_view(context=IReport, name='tep-bao-cao', permission=VIEW_REPORTS,
-           tab_condition=False)
-def report_file(context, request):
-    """One of the report's files (``?ten=ban-ky`` or ``van-ban``), as a
-    download."""
-    name = request.params.get('ten', '')
-    if name not in (SIGNED, EDITABLE) or name not in context:
-        raise HTTPNotFound()
-    return download(request, context[name])
 
 
 def _state_change(context, request, change, done):
@@ -429,7 +425,7 @@ def _state_change(context, request, change, done):
         _flash(request, e.message, 'danger')
     else:
         _flash(request, done)
-    return HTTPFound(request.sdiapi.mgmt_path(context, '@@chi-tiet-bao-cao'))
+    return HTTPFound(request.sdiapi.mgmt_path(context, '@@xem-bao-cao'))
 
 
 @mgmt_view(context=IReport, name='duyet-bao-cao', request_method='POST',

@@ -11,13 +11,12 @@ from pyramid.httpexceptions import HTTPNotFound
 from substanced.sdi import mgmt_view
 
 from ... import _
-from ...content.codelist import REPORT_TYPES
-from ...content.report import IReport, IReportFile, STATE_TITLES
+from ...content.report import IReport, IReportFile
 from ...interfaces import IAgency
 from ...permissions import VIEW_REPORTS
-from ...services.administration import audit, codelists
+from ...services.administration import audit
 from ...services.administration.tree import root_agency
-from ...services.reports import browse, calendar
+from ...services.reports import browse
 from ...vntime import local_time
 from ..paging import Page
 from ..spreadsheet import xlsx_response
@@ -124,27 +123,6 @@ def export(context, request, filters, docids):
         'Báo cáo trực tuyến', COLUMNS, rows,
         widths={0: 6, 1: 18, 2: 60, 3: 14, 4: 14, 5: 28, 6: 12},
         lines=lines)
-
-
-@mgmt_view(context=IReport, name='xem-bao-cao', permission=VIEW_REPORTS,
-           tab_condition=False,
-           renderer='httttha:templates/sdi/reports_browse_item.pt')
-def report_page(context, request):
-    """A report's own page: every field and both downloads."""
-    root = request.root
-    period = calendar.by_key(context.period) if context.period else None
-    return {
-        'row': report_row(request, context),
-        'summary': context.summary or '',
-        'report_type': codelists.title_of(context, REPORT_TYPES,
-                                          context.report_type, request)
-        if context.report_type else '',
-        'period': period.title if period is not None else '',
-        'state': request.localizer.translate(STATE_TITLES.get(
-            context.state, context.state)),
-        'back': request.sdiapi.mgmt_path(root_agency(root),
-                                         '@@' + VIEW_NAME),
-    }
 
 
 @mgmt_view(context=IReportFile, name='', permission=VIEW_REPORTS,
