@@ -15,6 +15,7 @@ from substanced.event import ObjectModified, subscribe_added
 from substanced.util import find_catalog, find_objectmap, get_oid, set_acl
 
 from ... import _, vntime
+from ...vntime import now
 from ...content.agency import find_agency
 from ...content.report import (
     EDITABLE,
@@ -284,7 +285,7 @@ def add_report(request, agency, values):
         issued=values['issued'], agency_oid=get_oid(agency),
         report_type=values['report_type'],
         period=values.get('period') or '', creator=get_oid(user),
-        creator_name=user.__name__, entered=vntime.now(),
+        creator_name=user.__name__, entered=now(),
         summary=(values.get('summary') or '').strip())
     folder = agency[FOLDER]
     folder.add(_name(folder, report.number, report.issued), report,
@@ -323,7 +324,7 @@ def approve(request, report):
         raise ReportError(_('report-not-pending',
                             default='The report is already approved.'))
     report.state = PUBLISHED
-    report.approved = vntime.now()
+    report.approved = now()
     apply_acl(request, report)
     _modified(request, report)
     audit.record(request, 'report.approve', report,
