@@ -232,3 +232,25 @@ def test_menu_and_agency_pages_link_to_it(app):
         'value'] == HN
     assert HN_TITLE in page.html.select_one('#stats-scope').text
     assert table(page)[BD_TITLE]['total'] == 28
+
+
+def test_visitors_get_the_page_reused_staff_a_fresh_one(
+        living_app_factory, clock):
+    """With the production setting, a visitor's page is rendered once a
+    minute per address: a new dossier shows in the staff's statistics at
+    once, on the public page after that (the same bytes meanwhile)."""
+    app = living_app_factory(**{'httttha.captcha': 'false',
+                                'httttha.public_stats_cache_seconds': '60'})
+    path = '/thong-ke?co-quan=' + HN
+    first = app.get(path)
+    submit_dossier(app, 'HTTT01', BA_DINH)
+    again = app.get(path)
+    assert again.body == first.body
+    # another address is another page
+    other = app.get('/thong-ke?co-quan=' + HN + '&ky=nam')
+    assert other.html.select_one('#stats') is not None
+    staff = browser(app)
+    login(staff, 'theodoi.tc')
+    fresh = table(staff.get('/manage/thads/cuc-thads-ha-noi/@@thong-ke'))
+    assert fresh['Tổng cộng']['total'] == table(first)['Tổng cộng'][
+        'total'] + 1

@@ -28,6 +28,8 @@ DEFAULT_MINIMUM = 10
 CACHE_SETTING = 'httttha.public_stats_cache_seconds'
 CACHE_DEFAULT = 60
 CACHE_ENTRIES = 512
+#: rendered pages are some 150 KB each: fewer of them
+PAGE_ENTRIES = 64
 
 #: the line of the pooled small units
 OTHERS = _('stats-public-others',
@@ -129,7 +131,7 @@ def public_table(root, agency, period, minimum, today=None):
     return pool(staff_table, oid, small_level, minimum)
 
 
-_cache = OrderedDict()
+_tables, _pages = OrderedDict(), OrderedDict()
 _lock = threading.Lock()
 
 
@@ -140,6 +142,31 @@ def cache_seconds(settings):
         return CACHE_DEFAULT
 
 
+def _cached(cache, limit, key, seconds, build):
+    """``build()``, reused from ``cache`` (an LRU of ``limit`` entries)
+    while younger than ``seconds``."""
+    now = time.monotonic()
+    with _lock:
+        found = cache.get(key)
+    if found is not None and now - found[0] < seconds:
+        return found[1]
+    value = build()
+    with _lock:
+        cache[key] = (now, value)
+        cache.move_to_end(key)
+        while len(cache) > limit:
+            cache.popitem(last=False)
+    return value
+
+
+def cached_page(key, seconds, build):
+    """The bytes of a public statistics page, ``build()`` at most once per
+    ``seconds`` and ``key`` (the database, the address, the day) in this
+    process: a page for visitors who are not logged in, whose figures
+    are reused as long anyway."""
+    return _cached(_pages, PAGE_ENTRIES, key, seconds, build)
+
+
 def cached_public_table(root, agency, period, minimum, today, seconds):
     """:func:`public_table`, reused for ``seconds`` by this process (per
     database, agency, period, threshold and day).  The tables hold plain
@@ -148,15 +175,5 @@ def cached_public_table(root, agency, period, minimum, today, seconds):
         return public_table(root, agency, period, minimum, today)
     key = (id(root._p_jar.db()), get_oid(agency), period.first,
            period.last, minimum, today)
-    now = time.monotonic()
-    with _lock:
-        found = _cache.get(key)
-    if found is not None and now - found[0] < seconds:
-        return found[1]
-    value = public_table(root, agency, period, minimum, today)
-    with _lock:
-        _cache[key] = (now, value)
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_ENTRIES:
-            _cache.popitem(last=False)
-    return value
+    return _cached(_tables, CACHE_ENTRIES, key, seconds,
+                   lambda: public_table(root, agency, period, minimum, today))

@@ -2,6 +2,8 @@
 without login: aggregate figures only, by unit, with the small-unit rule
 of ``services.statistics.public`` (no line of fewer than N dossiers of
 identifiable Chi cục)."""
+from pyramid.renderers import render_to_response
+from pyramid.response import Response
 from pyramid.view import view_config
 from substanced.interfaces import IRoot
 from substanced.util import get_oid
@@ -17,6 +19,7 @@ from ...services.statistics import periods, tables
 from ...services.statistics.charts import charts
 from ...services.statistics.public import (
     cache_seconds,
+    cached_page,
     cached_public_table,
     minimum,
 )
@@ -32,12 +35,28 @@ UNKNOWN_AGENCY = _('stats-public-unknown-agency',
                            'whole country.')
 
 
-@view_config(context=IRoot, name=NAME, permission='view',
-             renderer='httttha:templates/public/statistics.pt')
+TEMPLATE = 'httttha:templates/public/statistics.pt'
+
+
+@view_config(context=IRoot, name=NAME, permission='view')
 def public_statistics(context, request):
-    """The table of one agency (the Tổng cục by default) over a period
-    (the current reporting year by default)."""
+    """The page of one agency (the Tổng cục by default) over a period
+    (the current reporting year by default).  A visitor who is not
+    logged in gets the page as rendered for the same address within the
+    time its figures are reused (``cached_page``): the same bytes."""
     today = local_time().date()
+    seconds = cache_seconds(request.registry.settings)
+    if seconds <= 0 or request.authenticated_userid is not None:
+        return render_to_response(TEMPLATE, page(context, request, today),
+                                  request)
+    key = (id(context._p_jar.db()), request.path_qs, today)
+    body = cached_page(key, seconds, lambda: render_to_response(
+        TEMPLATE, page(context, request, today), request).body)
+    return Response(body=body, content_type='text/html', charset='utf-8')
+
+
+def page(context, request, today):
+    """What the template shows."""
     period, errors = periods.parse(request.GET, today,
                                    request.localizer.translate)
     top = root_agency(context)
