@@ -145,3 +145,29 @@ def test_a_chi_cuc_leader_sees_only_the_chi_cuc(app):
         refused = leader.get(path + '/@@thong-ke?format=xlsx', status=403)
         assert refused.html.select_one('#stats') is None
         assert not refused.content_type.endswith('sheet')
+
+
+def test_malformed_queries_answer_the_page_with_a_message(app):
+    """Forged or mistyped queries never answer 500: the page comes back
+    with the current reporting year and, for a field, a Vietnamese
+    message beside it."""
+    leader = staff(app, 'lanhdao.hn')
+    for params, field in (
+            ({'ky': 'xyz'}, 'ky'), ({'ky': 'thang', 'thang': '13'}, 'thang'),
+            ({'ky': 'quy', 'quy': '0'}, 'quy'), ({'nam': '99999'}, 'nam'),
+            ({'ky': 'khoang', 'tu-ngay': '<script>x</script>',
+              'den-ngay': '01/01/2026'}, 'tu-ngay')):
+        page = leader.get(HANOI + '/@@thong-ke',
+                          params=dict(params, theo='<b>', format='xlsx'))
+        assert page.content_type == 'text/html'
+        assert page.html.select_one('#stats-error') is not None, params
+        # the message stands beside the field, in Vietnamese
+        message = page.html.select_one('#%s-error' % field).text.strip()
+        assert message and not message.isascii(), (params, message)
+        assert page.html.select_one('#stats caption').text.endswith(
+            '30/09/2026'), params
+        assert '<script>x' not in page.text
+    # a dimension that does not exist is left out, not an error
+    page = leader.get(HANOI + '/@@thong-ke', params={'theo': 'xyz,thu-tuc'})
+    assert page.html.select_one('#stats-error') is None
+    assert 'HTTT01' in page.html.select_one('#stats tbody').text
