@@ -4,6 +4,7 @@ transaction commits, and ``httttha-send-mail`` delivers the queue (with
 retries, a message stays queued until the SMTP server takes it).
 Without a queue configured (``mail.queue_path``) they are sent directly,
 still only after the commit."""
+import os
 from email.header import Header
 
 from pyramid.renderers import render
@@ -149,7 +150,15 @@ def includeme(config):
     queue = config.registry.settings.get('mail.queue_path')
     if queue:
         # made once at start: concurrent first sends would race to make it
-        Maildir(queue, create=True)
+        ensure_maildir(queue)
+
+
+def ensure_maildir(path):
+    """Make the mail queue ``path`` a Maildir: repoze.sendmail makes one
+    only where nothing exists and refuses a directory without its three
+    folders (an empty one an administrator or a package made first)."""
+    for sub in ('cur', 'new', 'tmp'):
+        os.makedirs(os.path.join(path, sub), exist_ok=True)
 
 
 def agency_response(request, dossier, entry):
