@@ -45,6 +45,7 @@ def main(global_config, **settings):
     config.include('.services')
     config.include('.views')
     config.include('.views.errors')
+    config.include('.views.health')
     config.include('.views.public.site')
     config.include('.evolve')
     config.include('.auditlog')

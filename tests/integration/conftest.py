@@ -66,14 +66,23 @@ class PostgreSQL(object):
         # no fsync: the data is thrown away, and it makes initdb fast
         self.run('initdb', '-D', self.data, '-A', 'trust', '-U', 'postgres',
                  '-E', 'UTF8', '--no-sync')
+        self.resume()
+        for name in DATABASES:
+            self.run('createdb', '-h', '127.0.0.1', '-p', str(self.port),
+                     '-U', 'postgres', name)
+
+    def resume(self):
+        """Start the server on its data (again, after ``pause``)."""
         # -l: the server must not hold our stdout pipe open
         self.run('pg_ctl', '-D', self.data, '-l', self.log, '-w', '-o',
                  '-k %s -p %d -c listen_addresses=127.0.0.1 -c fsync=off '
                  '-c synchronous_commit=off -c full_page_writes=off' % (
                      self.sockets, self.port), 'start')
-        for name in DATABASES:
-            self.run('createdb', '-h', '127.0.0.1', '-p', str(self.port),
-                     '-U', 'postgres', name)
+
+    def pause(self):
+        """Stop the server as an administrator's restart does, keeping
+        its data."""
+        self.run('pg_ctl', '-D', self.data, '-m', 'fast', '-w', 'stop')
 
     def stop(self):
         if os.path.exists(os.path.join(self.data, 'postmaster.pid')):

@@ -133,3 +133,25 @@ def test_production_settings_refuse_an_empty_environment():
         prepare_settings(settings, environ={})
     for name in REQUIRED:
         assert name in str(info.value)
+
+
+def test_healthz_follows_the_database(first_app, postgresql):
+    """503 with Retry-After while PostgreSQL is down, 200 once it is back,
+    without restarting the process."""
+    app = webtest.TestApp(first_app, extra_environ=ENVIRON)
+    assert app.get('/healthz').json['database'] == 'ok'
+    postgresql.pause()
+    try:
+        down = app.get('/healthz', status=503)
+        assert down.json['status'] == 'down'
+        assert down.json['database'] == 'unreachable'
+        assert down.headers['Retry-After'] == '30'
+    finally:
+        postgresql.resume()
+    # the pooled connection died with the server: RelStorage notices on
+    # its first use and reconnects, so the first answer may still be 503
+    answers = [app.get('/healthz', expect_errors=True) for _i in range(3)]
+    assert answers[-1].status_int == 200, [a.body for a in answers]
+    assert answers[-1].json == dict(answers[-1].json, status='ok',
+                                    database='ok')
+    assert cuc_count(first_app) == 63            # and pages are served
