@@ -13,7 +13,9 @@ from ...content.dossier import CONTENT_TYPES, id_hash
 from ...workflows.dossier import TYPE as WORKFLOW
 from .. import notifications
 from .numbering import issue_code
-from .scratch import Draft, ensure_scratch, expired, expiring_key, hit, sweep
+from .scratch import (
+    UPLOAD_WINDOW, Draft, count_upload, ensure_scratch, expired, expiring_key,
+    hit, sweep, uploaded)
 
 SALT_ATTR = '__httttha_salt__'
 
@@ -40,6 +42,9 @@ class Limits(object):
         self.submit_window = int(
             settings['httttha.submit_window_minutes']) * 60
         self.captcha = asbool(settings['httttha.captcha'])
+        self.draft_limit = int(settings['httttha.draft_limit'])
+        self.draft_uploads_max = int(
+            float(settings['httttha.draft_uploads_max_mb']) * mb)
 
 
 def limits(registry):
@@ -49,14 +54,51 @@ def limits(registry):
     return value
 
 
-def new_draft(root, registry, agency, procedure):
-    """Start a draft (stored only once the citizen first sends the form);
-    returns its token.  Expired drafts are swept on the way."""
-    drafts = ensure_scratch(root).drafts
+class DraftRefused(Exception):
+    """No draft may be stored now: too many from one client address, or
+    the drafts' uploads are at their cap.  ``message`` says it to the
+    citizen."""
+
+    def __init__(self, message):
+        Exception.__init__(self, message)
+        self.message = message
+
+
+TOO_MANY_DRAFTS = _(
+    'draft-too-many', default='Too many forms have been sent from your '
+    'network in the last hour. Please try again later, or contact the '
+    'agency.')
+UPLOADS_FULL = _(
+    'draft-uploads-full', default='The service cannot keep more attached '
+    'files for the moment. Please try again in a few hours, or file the '
+    'request at the agency.')
+
+
+def new_draft(root, registry, agency, procedure, client):
+    """Start a draft for ``client`` (an IP address), stored when the
+    citizen sends the form, valid or not, with its uploads; returns its
+    token.  Expired drafts are swept on the way.  Raises ``DraftRefused``
+    over the client's hourly limit or the uploads' cap, so that one
+    address cannot fill the disk with forms that never validate."""
+    settings = limits(registry)
+    scratch = ensure_scratch(root)
+    if uploaded(scratch) >= settings.draft_uploads_max:
+        raise DraftRefused(UPLOADS_FULL)
+    sweep(scratch.counters)
+    if not hit(scratch.counters, 'draft', client, settings.draft_limit,
+               UPLOAD_WINDOW):
+        raise DraftRefused(TOO_MANY_DRAFTS)
+    drafts = scratch.drafts
     sweep(drafts)
-    token = expiring_key(limits(registry).draft_seconds)
+    token = expiring_key(settings.draft_seconds)
     drafts[token] = Draft(get_oid(agency), procedure)
     return token
+
+
+def count_draft_uploads(root, registry, draft):
+    """Count what this request uploaded into ``draft`` against the cap."""
+    count_upload(ensure_scratch(root), draft.files.written(),
+                 limits(registry).draft_seconds)
 
 
 def get_draft(root, token):
