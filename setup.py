@@ -74,6 +74,8 @@ setup(
             'httttha-audit-sweep = '
             'httttha.scripts.audit_sweep:main',
             'httttha-bench-audit = httttha.bench.audit:main',
+            'httttha-backup = httttha.scripts.backup:main',
+            'httttha-restore = httttha.scripts.backup:restore_main',
         ],
     },
 )

@@ -158,3 +158,32 @@ def test_healthz_follows_the_database(first_app, postgresql):
     assert cuc_count(first_app) == 63
     back = app.get('/healthz')
     assert back.json == dict(back.json, status='ok', database='ok')
+
+
+def test_postgresql_backup_restores_into_new_databases(
+        first_app, postgresql, tmp_path, monkeypatch):
+    """pg_dump of both databases (blobs are in them), restored with
+    pg_restore into empty ones: a process started on those serves the
+    same site."""
+    from httttha.scripts.backup import backup, restore
+    settings = first_app.registry.settings
+    lines = backup(settings, str(tmp_path / 'backup'))
+    assert [line.split(':')[0] for line in lines] == ['main', 'audit']
+    for name in ('restored', 'restored_audit'):
+        postgresql.run('createdb', '-h', '127.0.0.1', '-p',
+                       str(postgresql.port), '-U', 'postgres', name)
+    cache = str(tmp_path / 'cache')
+    environ = dict(production_environ(postgresql, cache),
+                   HTTTHA_ZODB_URI=postgresql.uri('restored', cache + '/m'),
+                   HTTTHA_AUDIT_URI=postgresql.uri('restored_audit',
+                                                   cache + '/a'))
+    restored = {'zodbconn.uri': environ['HTTTHA_ZODB_URI'],
+                'zodbconn.uri.audit': environ['HTTTHA_AUDIT_URI']}
+    assert len(restore(restored, str(tmp_path / 'backup'))) == 2
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    wsgi = main({}, **get_appsettings(PRODUCTION_INI))
+    try:
+        assert cuc_count(wsgi) == 63
+    finally:
+        close_app(wsgi)
