@@ -41,6 +41,7 @@ tests_require = [
     'pypdf',
     'time-machine',  # the date-sensitive tests run at frozen instants
     'openpyxl',  # reads the Excel exports in tests
+    'WSGIProxy2',  # WebTest through nginx to real processes (deploy test)
 ]
 
 setup(
