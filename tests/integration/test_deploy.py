@@ -5,17 +5,19 @@ processes started as ``deploy/systemd/httttha@.service`` starts them
 up through it, and the application counts the real client, whatever
 X-Forwarded-For the client sends."""
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 
 import pytest
 import webtest
 
 from ..browser.conftest import _wait_for_port
 from ..conftest import AGENCIES, PROJECT
-from ..functional.submission import BA_DINH, submit_dossier
+from ..functional.submission import BA_DINH, pdf_bytes, submit_dossier
 from .test_relstorage import PRODUCTION_INI, production_environ
 
 BIN = os.path.dirname(sys.executable)
@@ -63,9 +65,32 @@ http {{
 '''
 
 
+class Site(str):
+    """nginx's URL; ``env``: the processes' environment, ``log``: their
+    output."""
+
+    def __new__(cls, url, env, log):
+        site = str.__new__(cls, url)
+        site.env, site.log = env, log
+        return site
+
+    def root(self):
+        """(the application root read from PostgreSQL, closer)."""
+        from ZODB import DB
+        from zodburi import resolve_uri
+        factory, kw = resolve_uri(self.env['HTTTHA_ZODB_URI'])
+        db = DB(factory(), **kw)
+        conn = db.open()
+
+        def close():
+            conn.close()
+            db.close()
+        return conn.root()['app_root'], close
+
+
 @pytest.fixture(scope='module')
 def site(postgresql, tmp_path_factory):
-    """The URL of nginx in front of two processes."""
+    """nginx in front of two processes (a ``Site``)."""
     base = str(tmp_path_factory.mktemp('deploy'))
     for name in ('deploy', 'deploy_audit'):
         postgresql.run('createdb', '-h', '127.0.0.1', '-p',
@@ -77,13 +102,20 @@ def site(postgresql, tmp_path_factory):
                                                base + '/cache/a'),
                HTTTHA_PUBLIC_URL='http://127.0.0.1:%d' % port)
     # production.ini, but the test speaks HTTP to nginx (no Secure
-    # cookies) and is no person (no CAPTCHA)
+    # cookies), is no person (no CAPTCHA) and is one client address for
+    # every simulated citizen (no limits on submissions and drafts)
+    with open(PRODUCTION_INI, encoding='utf-8') as f:
+        text = f.read()
+    for setting, value in (('httttha.captcha', 'false'),
+                           ('httttha.secure_cookies', 'false'),
+                           ('httttha.submit_limit', '100000'),
+                           ('httttha.draft_limit', '100000')):
+        text, found = re.subn(r'(?m)^%s = .*$' % re.escape(setting),
+                              '%s = %s' % (setting, value), text)
+        assert found == 1, setting
     ini = os.path.join(base, 'test.ini')
-    with open(ini, 'w') as f:
-        f.write('[app:main]\nuse = config:%s#main\nhttttha.captcha = false\n'
-                'httttha.secure_cookies = false\n'
-                '[server:main]\nuse = config:%s#main\n' % (
-                    PRODUCTION_INI, PRODUCTION_INI))
+    with open(ini, 'w', encoding='utf-8') as f:
+        f.write(text)
     subprocess.run([os.path.join(BIN, 'httttha-load-agencies'), ini,
                     AGENCIES], env=env, check=True, capture_output=True)
     processes = []
@@ -105,7 +137,8 @@ def site(postgresql, tmp_path_factory):
             stderr=subprocess.STDOUT))
         for number in (first, second, port):
             _wait_for_port('127.0.0.1', number, timeout=60)
-        yield 'http://127.0.0.1:%d' % port
+        yield Site('http://127.0.0.1:%d' % port, env,
+                   os.path.join(base, 'app.log'))
     finally:
         for process in processes:
             process.terminate()
@@ -137,3 +170,56 @@ def test_forged_client_addresses_do_not_escape_throttling(site):
                                        'don-vi': BA_DINH},
                    headers={'X-Forwarded-For': '10.0.0.99'})
     assert 'tạm khóa' in page.html.select_one('#lookup-message').get_text()
+
+
+CLIENTS, EACH = 10, 20
+
+
+def _ba_dinh(root):
+    return root['thads']['cuc-thads-ha-noi']['chi-cuc-thads-ba-dinh']['ho-so']
+
+
+def test_concurrent_submissions_over_two_processes(site):
+    """200 submissions, each with its own 200 KB PDF, from 10 clients at
+    once, spread by nginx over both processes: every one answered without
+    an error, each with its own code, and every dossier stored once with
+    its file; the retries are in the processes' log."""
+    root, close = site.root()
+    before = set(_ba_dinh(root).keys())
+    close()
+    codes, failures = {}, []
+
+    def citizen(number):
+        app = webtest.TestApp(site)
+        try:
+            for n in range(EACH):
+                body = pdf_bytes('Ban an %d-%d' % (number, n),
+                                 pad=200 * 1024)
+                code = submit_dossier(app, 'HTTT01', files={
+                    'judgment': ('ban-an-%d-%d.pdf' % (number, n), body)})
+                codes[code] = body
+        except Exception as e:              # a failed answer: below
+            failures.append(repr(e)[:1000])
+    threads = [threading.Thread(target=citizen, args=(n,))
+               for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with open(site.log, encoding='utf-8') as f:
+        log = f.read()
+    print('retries logged: %d' % log.count('trying again'))
+    assert failures == []
+    assert len(codes) == CLIENTS * EACH
+    assert 'gave up after' not in log and 'Traceback' not in log
+
+    root, close = site.root()
+    try:
+        folder = _ba_dinh(root)
+        assert set(folder.keys()) - before == set(codes)
+        for code, body in codes.items():
+            (attachment,) = [f for _slot, f in folder[code].attachments()]
+            with attachment.blob.open('r') as f:
+                assert f.read() == body, code
+    finally:
+        close()
