@@ -232,10 +232,6 @@ class ApplicationForm(object):
             # they entered again (files must be chosen again) rather than
             # an error page
             return self._again(draft, token)
-        # the draft and its uploads are written with the same structures
-        # as the dossiers being stored: take turns with them (across
-        # processes too) rather than conflict
-        one_at_a_time(request)
         if draft is None:
             try:
                 token = new_draft(self.context, request.registry,
