@@ -15,6 +15,15 @@ from .test_csp import log_in
 
 BD = '/manage/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh'
 WIDTHS = (1280, 768)
+#: the elements that reach past the right edge (for the failure message)
+OVERFLOWING = '''width => Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > width)
+  .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' +
+                   Math.round(e.getBoundingClientRect().right))'''
+#: labels and headings whose text does not fit their box (cut off)
+CUT = '''() => Array.from(document.querySelectorAll('dt, label, th, legend'))
+  .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+  .map(e => e.textContent.trim())'''
 
 
 @pytest.fixture
@@ -43,12 +52,13 @@ def officer(browser, living_server):
 
 def photograph(page, shots, name):
     """``name``-<width>.png at each width; the page never scrolls
-    sideways."""
+    sideways, and no label is cut."""
     for width in WIDTHS:
         page.set_viewport_size({'width': width, 'height': 900})
         wide = page.evaluate('document.documentElement.scrollWidth')
-        assert wide <= width, '%s is %d px wide at %d px' % (
-            name, wide, width)
+        assert wide <= width, '%s is %d px wide at %d px: %s' % (
+            name, wide, width, page.evaluate(OVERFLOWING, width))
+        assert page.evaluate(CUT) == [], name
         page.screenshot(path=str(shots / ('%s-%d.png' % (name, width))),
                         full_page=True)
     page.set_viewport_size({'width': 1280, 'height': 900})
@@ -91,7 +101,7 @@ def test_print_the_notice_then_send_without_leaving_the_form(officer, shots):
     form_url = page.url
     photograph(page, shots, 'ho-tro')
 
-    page.locator('input[name=support][value=valid]').check()
+    page.locator('input[type=radio][value=valid]').check()
     page.locator('textarea[name=message]').fill(
         'Mời Ông/Bà mang bản gốc đơn và giấy tờ tùy thân.')
     day = (vntime.today() + datetime.timedelta(days=7)).strftime('%d/%m/%Y')
@@ -108,7 +118,7 @@ def test_print_the_notice_then_send_without_leaving_the_form(officer, shots):
     assert page.locator('textarea[name=message]').input_value() == \
         'Mời Ông/Bà mang bản gốc đơn và giấy tờ tùy thân.'
     assert page.locator('input[name=date]').input_value() == day
-    assert page.locator('input[name=support][value=valid]').is_checked()
+    assert page.locator('input[type=radio][value=valid]').is_checked()
 
     # Gửi, from the same form
     page.locator('button[name=send]').click()

@@ -182,8 +182,10 @@ class DecisionView(StepView):
     valid dossier, the appointment; Xuất phiếu, Gửi, Gửi và gửi mail."""
     title = _('Support')
     allowed = staticmethod(processing.can_decide)
-    buttons = (deform.Button('preview', _('Print the notice')),
-               deform.Button('send', _('Send')),
+    # Gửi is the step; Xuất phiếu only looks at the notice beforehand
+    buttons = (deform.Button('preview', _('Print the notice'),
+                             css_class='btn-default'),
+               deform.Button('send', _('Send'), css_class='btn-primary'),
                deform.Button('send_mail', _('Send and e-mail')),
                deform.Button('cancel', _('Cancel'), type='submit'))
 
