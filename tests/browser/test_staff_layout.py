@@ -24,6 +24,12 @@ OVERFLOWING = '''width => Array.from(document.querySelectorAll('body *'))
 CUT = '''() => Array.from(document.querySelectorAll('dt, label, th, legend'))
   .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
   .map(e => e.textContent.trim())'''
+#: terms of horizontal lists not level with their value
+ASKEW = '''() => Array.from(document.querySelectorAll('.dl-horizontal > dt'))
+  .filter(dt => dt.nextElementSibling && Math.abs(
+    dt.getBoundingClientRect().top -
+    dt.nextElementSibling.getBoundingClientRect().top) > 2)
+  .map(dt => dt.textContent.trim())'''
 
 
 @pytest.fixture
@@ -59,6 +65,7 @@ def photograph(page, shots, name):
         assert wide <= width, '%s is %d px wide at %d px: %s' % (
             name, wide, width, page.evaluate(OVERFLOWING, width))
         assert page.evaluate(CUT) == [], name
+        assert page.evaluate(ASKEW) == [], name
         page.screenshot(path=str(shots / ('%s-%d.png' % (name, width))),
                         full_page=True)
     page.set_viewport_size({'width': 1280, 'height': 900})
