@@ -95,6 +95,10 @@ def test_search_from_the_default_queue_spans_every_queue(living_app):
     assert done in codes(kept)
     assert 'active' in kept.html.select_one(
         '#queue-completed').parent['class']
+    # "every queue" means nothing without a keyword: the default queue
+    page = staff.get(WORKSPACE, params={'hang-doi': 'all', 'tim-kiem': 'x'})
+    assert page.html.select_one('#queue-all') is None
+    assert 'active' in page.html.select_one('#queue-new').parent['class']
 
 
 def test_queues_are_grouped(living_app):
