@@ -164,7 +164,7 @@ def ensure_maildir(path):
 def agency_response(request, dossier, entry):
     """A copy of the agency's answer ``entry`` (the dossier page is the
     source of truth): the message, the appointment, the notice as PDF."""
-    from ..content.dossier import ACTIONS
+    from ..content.dossier import action_title
     translate = request.localizer.translate
     attachments = []
     if entry.get('slip'):
@@ -176,9 +176,9 @@ def agency_response(request, dossier, entry):
         request, dossier, 'response', _(
             'mail-response-subject', default='Dossier ${code}: ${action}',
             mapping={'code': dossier.code,
-                     'action': translate(ACTIONS[entry['action']])}),
+                     'action': translate(action_title(dossier, entry))}),
         attachments=attachments, entry=entry,
-        action=translate(ACTIONS[entry['action']]),
+        action=translate(action_title(dossier, entry)),
         appointment=appointment,
         appointment_text=_appointment_text(appointment),
         survey_url=_survey_url(request, dossier, entry))

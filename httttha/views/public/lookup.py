@@ -30,7 +30,12 @@ from ...content.application import (
     application_schema,
     application_sections,
 )
-from ...content.dossier import ACTIONS, HIDDEN_ACTIONS, VN, local_time
+from ...content.dossier import (
+    HIDDEN_ACTIONS,
+    VN,
+    action_title,
+    local_time,
+)
 from ...printing.timeline import notice_pdf
 from ...services.intake import lookup as service
 from ...services.intake.scratch import ensure_scratch
@@ -244,7 +249,7 @@ def _public_timeline(dossier):
             'slip': entry.get('slip'),
             'index': index,
             'when': local_time(entry['when']),
-            'action': ACTIONS.get(entry['action'], entry['action']),
+            'action': action_title(dossier, entry),
             'state': STATE_TITLES.get(entry.get('state')),
             'message': entry.get('message'),
             'appointment': service.shown_appointment(
