@@ -93,8 +93,7 @@ def site(postgresql, tmp_path_factory):
     """nginx in front of two processes (a ``Site``)."""
     base = str(tmp_path_factory.mktemp('deploy'))
     for name in ('deploy', 'deploy_audit'):
-        postgresql.run('createdb', '-h', '127.0.0.1', '-p',
-                       str(postgresql.port), '-U', 'postgres', name)
+        postgresql.createdb(name)
     port, first, second = _free_port(), _free_port(), _free_port()
     env = dict(os.environ, **production_environ(postgresql, base + '/cache'))
     env.update(HTTTHA_ZODB_URI=postgresql.uri('deploy', base + '/cache/m'),

@@ -170,8 +170,7 @@ def test_postgresql_backup_restores_into_new_databases(
     lines = backup(settings, str(tmp_path / 'backup'))
     assert [line.split(':')[0] for line in lines] == ['main', 'audit']
     for name in ('restored', 'restored_audit'):
-        postgresql.run('createdb', '-h', '127.0.0.1', '-p',
-                       str(postgresql.port), '-U', 'postgres', name)
+        postgresql.createdb(name)
     cache = str(tmp_path / 'cache')
     environ = dict(production_environ(postgresql, cache),
                    HTTTHA_ZODB_URI=postgresql.uri('restored', cache + '/m'),
