@@ -1,4 +1,4 @@
-"""A fix for ZODB's ``Connection.open`` when the database is away.
+"""Fixes for ZODB's ``Connection`` when the database is away.
 
 ``DB.open`` takes a connection from the pool and opens it; opening starts
 a transaction, which RelStorage does by asking PostgreSQL.  When that
@@ -8,9 +8,15 @@ manager, yet still counted as open: the pool loses it, and closing the
 database later fails (``KeyError`` in ``unregisterSynch``), which stops a
 process that shuts down after an outage from closing its storages.
 
+At the end of every transaction the connection also polls the database
+for the next one (``afterCompletion``).  When the database has just gone
+away, that raises after the response was made, in pyramid_zodbconn's
+finished callback: the answer, even a 503 page, becomes waitress's 500.
+
 ``install()`` makes a failed open give the connection back to the pool
 before the error goes on, so a request in an outage costs nothing once
-the database is back.
+the database is back, and lets a failed poll at the end of a transaction
+pass with a warning: the next transaction polls again when it begins.
 """
 import logging
 
@@ -19,6 +25,7 @@ from ZODB.Connection import Connection
 log = logging.getLogger(__name__)
 
 _open = Connection.open
+_after_completion = Connection.afterCompletion
 
 
 def _safe_open(self, transaction_manager=None, delegate=True):
@@ -35,7 +42,16 @@ def _safe_open(self, transaction_manager=None, delegate=True):
         raise
 
 
+def _safe_after_completion(self, transaction):
+    try:
+        return _after_completion(self, transaction)
+    except Exception as e:
+        log.warning('the database could not be polled after a transaction '
+                    '(%s); the next transaction polls again', type(e).__name__)
+
+
 def install():
-    """Replace ``Connection.open`` (once)."""
+    """Replace ``Connection.open`` and ``afterCompletion`` (once)."""
     if Connection.open is not _safe_open:
         Connection.open = _safe_open
+        Connection.afterCompletion = _safe_after_completion

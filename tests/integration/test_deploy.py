@@ -67,11 +67,11 @@ http {{
 
 class Site(str):
     """nginx's URL; ``env``: the processes' environment, ``log``: their
-    output."""
+    output, ``processes``: their own URLs."""
 
-    def __new__(cls, url, env, log):
+    def __new__(cls, url, env, log, processes):
         site = str.__new__(cls, url)
-        site.env, site.log = env, log
+        site.env, site.log, site.processes = env, log, processes
         return site
 
     def root(self):
@@ -137,7 +137,8 @@ def site(postgresql, tmp_path_factory):
         for number in (first, second, port):
             _wait_for_port('127.0.0.1', number, timeout=60)
         yield Site('http://127.0.0.1:%d' % port, env,
-                   os.path.join(base, 'app.log'))
+                   os.path.join(base, 'app.log'),
+                   ['http://127.0.0.1:%d' % n for n in (first, second)])
     finally:
         for process in processes:
             process.terminate()
@@ -220,5 +221,74 @@ def test_concurrent_submissions_over_two_processes(site):
             (attachment,) = [f for _slot, f in folder[code].attachments()]
             with attachment.blob.open('r') as f:
                 assert f.read() == body, code
+    finally:
+        close()
+
+
+def _status(error):
+    """The HTTP status of WebTest's AppError ('Bad response: 503 …')."""
+    found = re.search(r'Bad response: (\d{3})', str(error))
+    return int(found.group(1)) if found else None
+
+
+def test_postgresql_restart_during_submissions(site, postgresql):
+    """PostgreSQL stops and starts again while citizens submit through
+    both processes: no answer is a 500 (a 503 asks to come back), every
+    submission that was acknowledged is stored, and both processes serve
+    again by themselves."""
+    acknowledged, statuses, problems = [], [], []
+    stop = threading.Event()
+    progress = threading.Condition()
+
+    def citizen():
+        app = webtest.TestApp(site)
+        while not stop.is_set():
+            try:
+                code = submit_dossier(app, 'HTTT02')
+            except webtest.AppError as e:
+                code, status = None, _status(e)
+                if status is None:
+                    problems.append(repr(e)[:500])
+            except Exception as e:          # a refused form: a problem
+                code, status = None, None
+                problems.append(repr(e)[:500])
+            else:
+                status = 200
+            with progress:
+                statuses.append(status)
+                if code:
+                    acknowledged.append(code)
+                progress.notify_all()
+
+    def wait_for(condition):
+        with progress:
+            assert progress.wait_for(condition, timeout=120), statuses[-20:]
+    threads = [threading.Thread(target=citizen) for _i in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        wait_for(lambda: len(acknowledged) >= 8)
+        postgresql.pause()
+        try:
+            wait_for(lambda: statuses.count(503) >= 4)
+        finally:
+            postgresql.resume()
+        before = len(acknowledged)
+        wait_for(lambda: len(acknowledged) >= before + 8)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert problems == []
+    assert set(statuses) <= {200, 503}, sorted(set(statuses))
+    for url in site.processes:                # each one, not through nginx
+        direct = webtest.TestApp(url)
+        assert direct.get('/healthz').json['status'] != 'down'
+        assert 'Hỗ trợ trực tuyến' in direct.get('/').text
+    root, close = site.root()
+    try:
+        folder = _ba_dinh(root)
+        missing = [code for code in acknowledged if code not in folder]
+        assert missing == []
     finally:
         close()
