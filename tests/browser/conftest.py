@@ -34,18 +34,16 @@ def _wait_for_port(host, port, timeout=10.0):
             time.sleep(0.02)
 
 
-@pytest.fixture(scope='session')
-def live_server(template_db, tmp_path_factory):
-    """Base URL of the app under waitress, on a copy of the template
-    database (the browser tests share it: they only read or log in)."""
+def serve(source, directory, **settings):
+    """Serve the app under waitress on a copy of the database in ``source``
+    (made in ``directory``); a generator yielding the base URL."""
     from waitress.server import create_server
-    directory = str(tmp_path_factory.mktemp('browser') / 'db')
-    shutil.copytree(template_db, directory)
+    shutil.copytree(source, directory)
     for name in os.listdir(directory):
         # a copied lock file would make FileStorage refuse to open
         if name.endswith(('.lock', '.tmp')):
             os.remove(os.path.join(directory, name))
-    wsgi = main({}, **make_settings(directory))
+    wsgi = main({}, **make_settings(directory, **settings))
     server = create_server(wsgi, host='127.0.0.1', port=0, threads=4)
     port = int(server.effective_port)  # waitress may report it as a str
     thread = threading.Thread(target=server.run, name='waitress',
@@ -61,6 +59,14 @@ def live_server(template_db, tmp_path_factory):
         thread.join(timeout=5)
         server.task_dispatcher.shutdown()
         close_app(wsgi)
+
+
+@pytest.fixture(scope='session')
+def live_server(template_db, tmp_path_factory):
+    """Base URL of the app under waitress, on a copy of the template
+    database (the browser tests share it: they only read or log in)."""
+    directory = str(tmp_path_factory.mktemp('browser') / 'db')
+    yield from serve(template_db, directory)
 
 
 @pytest.fixture(scope='session')
