@@ -258,3 +258,58 @@ def test_staff_pages(living_page, facts, login):
         audit.visit(url, '%s: %s' % (login, url.split('/manage')[-1]))
     assert len(audit.seen) >= 4, audit.seen
     assert audit.found == [], '\n' + audit.report()
+
+
+def scroll_width(page):
+    """[the document's width, the window's]: equal when nothing scrolls
+    sideways."""
+    return page.evaluate('[document.documentElement.scrollWidth, '
+                         'window.innerWidth]')
+
+
+def label_of(cell):
+    """The header a stacked cell shows before its value (None if none)."""
+    content = cell.evaluate('td => getComputedStyle(td, "::before").content')
+    return content[1:-1] if content.startswith('"') else None
+
+
+def test_lookup_results_and_preview_fit_a_phone_and_a_desktop(
+        living_page, facts, screenshot_dir):
+    page = living_page
+    lookup = '/tra-cuu?ma=%s&don-vi=%s' % (facts['code'], BA_DINH_CODE)
+    page.set_viewport_size({'width': 375, 'height': 800})
+    page.goto(lookup)
+    page.screenshot(path=str(screenshot_dir / 'lookup-results-phone.png'),
+                    full_page=True)
+    width, window = scroll_width(page)
+    assert width <= window == 375
+    # every cell on the screen, shown with its header: "Trạng thái" beside
+    # the state
+    state = page.locator('#results td.state')
+    assert label_of(state) == 'Trạng thái'
+    assert state.inner_text() == 'Đã trả kết quả'
+    for cell in page.locator('#results td').all():
+        box = cell.bounding_box()
+        assert box['x'] >= 0 and box['x'] + box['width'] <= 375, box
+    # on a desktop, a table under its headers
+    page.set_viewport_size({'width': 1280, 'height': 800})
+    header = page.locator('#results th', has_text='Trạng thái')
+    assert header.is_visible()
+    assert label_of(state) is None
+
+    open_preview(page)
+    request = page.locator(
+        '.rows dt:text-is("Yêu cầu thi hành án các nội dung") + dd')
+    paper = page.locator('.paper').bounding_box()
+    # the request's content takes most of the sheet, not a narrow column
+    # beside the long label of the next row
+    assert request.bounding_box()['width'] > paper['width'] / 2
+    page.screenshot(path=str(screenshot_dir / 'preview-desktop.png'),
+                    full_page=True)
+    page.set_viewport_size({'width': 375, 'height': 800})
+    page.screenshot(path=str(screenshot_dir / 'preview-phone.png'),
+                    full_page=True)
+    width, window = scroll_width(page)
+    assert width <= window == 375
+    assert request.bounding_box()['width'] > page.locator(
+        '.paper').bounding_box()['width'] / 2
