@@ -45,7 +45,46 @@
     });
   }
 
+  /* The contents grid (SlickGrid) draws its selection checkboxes as rows
+     scroll into view, without labels: name each after its row. */
+  function nameGridCheckboxes(root) {
+    root.querySelectorAll('.slick-row input[type=checkbox]:not([aria-label])')
+      .forEach(function (box) {
+        var row = box.closest('.slick-row');
+        var name = row.querySelector('.r1');
+        box.setAttribute('aria-label', 'Chọn ' +
+          (name ? name.textContent.replace(/\s+/g, ' ').trim() : 'dòng này'));
+      });
+    root.querySelectorAll('.slick-header input[type=checkbox]:not([aria-label])')
+      .forEach(function (box) { box.setAttribute('aria-label', 'Chọn tất cả'); });
+  }
+
+  function watchGrids() {
+    document.querySelectorAll('.slickgrid-wrapper').forEach(function (grid) {
+      new MutationObserver(function () { nameGridCheckboxes(grid); })
+        .observe(grid, {childList: true, subtree: true});
+      nameGridCheckboxes(grid);
+    });
+  }
+
+  /* Substance D's upload and undo screens: a file input and one checkbox
+     per transaction, without labels. */
+  function nameSubstancedControls() {
+    var upload = document.getElementById('fileupload');
+    if (upload && !upload.hasAttribute('aria-label')) {
+      upload.setAttribute('aria-label', 'Chọn tệp để tải lên');
+    }
+    document.querySelectorAll('input[type=checkbox][name=transaction]')
+      .forEach(function (box) {
+        var row = box.closest('tr');
+        var text = row ? row.textContent.replace(/\s+/g, ' ').trim() : '';
+        box.setAttribute('aria-label', 'Chọn giao dịch' + (text ? ': ' + text : ''));
+      });
+  }
+
+  document.addEventListener('DOMContentLoaded', nameSubstancedControls);
   document.addEventListener('DOMContentLoaded', watchEditors);
+  window.addEventListener('load', watchGrids);
   // after deform's callbacks (jQuery's ready handlers) made the widgets
   window.addEventListener('load', nameUploadBoxes);
 }());

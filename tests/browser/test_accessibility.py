@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from httttha.services.demo import DEMO_PASSWORD
 
-from ..conftest import open_template_root
+from ..conftest import ADMIN_PASSWORD, open_template_root
 from .conftest import serve
 
 WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
@@ -81,6 +81,10 @@ class Audit:
         # the rich-text editors draw their toolbars after the page loaded
         self.page.wait_for_function(
             '!window.tinymce || tinymce.editors.every(e => e.initialized)')
+        # and the contents grid its rows, fetched once the page loaded
+        self.page.wait_for_function(
+            '!document.querySelector(".slickgrid-wrapper") || '
+            'document.querySelector(".slick-row")')
         result = AXE.run(self.page, options={
             'runOnly': {'type': 'tag', 'values': WCAG},
             'resultTypes': ['violations']})
@@ -231,6 +235,9 @@ WALKS = {
     # a report administrator
     'baocao.hn': [HN + '/@@quan-tri-bao-cao', HN + '/@@them-bao-cao',
                   (HN + '/@@quan-tri-bao-cao', 'a[href*="@@xem-bao-cao"]')],
+    # the site administrator, in Substance D's own screens
+    'admin': ['/manage/principals/users/@@contents', '/manage/@@acl_edit',
+              '/manage/@@database'],
 }
 
 
@@ -238,7 +245,7 @@ WALKS = {
 def test_staff_pages(living_page, facts, login):
     page = living_page
     audit = Audit(page)
-    log_in(page, login)
+    log_in(page, login, ADMIN_PASSWORD if login == 'admin' else DEMO_PASSWORD)
     page.goto('/httt')
     audit.check('%s: trang đầu (%s)' % (login, page.url.split('/manage')[1]))
     # the management tabs (the workspace's queues are more tabs below)
