@@ -1,7 +1,7 @@
 """axe-core (WCAG 2.1 A and AA rules) on the pages a citizen and each kind of
 staff member walk through, on the living demo data: no serious or critical
 violation anywhere; and the lookup results and the wizard's preview fit a
-375 px phone."""
+375 px phone and a desktop."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
