@@ -3,16 +3,12 @@ staff member walk through, on the living demo data: no serious or critical
 violation anywhere; and the lookup results and the wizard's preview fit a
 375 px phone and a desktop."""
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from httttha.services.demo import DEMO_PASSWORD
 
 from ..conftest import ADMIN_PASSWORD, open_template_root
+from .axe import Audit
 from .conftest import serve
-
-WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
-BLOCKING = ('serious', 'critical')
-AXE = Axe()
 
 BD = '/manage/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh'
 HN = '/manage/thads/cuc-thads-ha-noi'
@@ -61,43 +57,6 @@ def living_page(browser, living_server):
     context.set_default_timeout(10000)
     yield context.new_page()
     context.close()
-
-
-class Audit:
-    """Runs axe on each page visited and keeps what it found."""
-
-    def __init__(self, page):
-        self.page = page
-        self.found = []
-        self.seen = set()
-
-    def visit(self, path, label=None):
-        response = self.page.goto(path)
-        assert response.status < 400, (path, response.status)
-        self.check(label or path)
-
-    def check(self, label):
-        self.seen.add(label)
-        # the rich-text editors draw their toolbars after the page loaded
-        self.page.wait_for_function(
-            '!window.tinymce || tinymce.editors.every(e => e.initialized)')
-        # and the contents grid its rows, fetched once the page loaded
-        self.page.wait_for_function(
-            '!document.querySelector(".slickgrid-wrapper") || '
-            'document.querySelector(".slick-row")')
-        result = AXE.run(self.page, options={
-            'runOnly': {'type': 'tag', 'values': WCAG},
-            'resultTypes': ['violations']})
-        for rule in result.response['violations']:
-            if rule['impact'] in BLOCKING:
-                targets = [' '.join(node['target'])
-                           for node in rule['nodes'][:3]]
-                self.found.append('%s: %s (%s, %d nodes) at %s' % (
-                    label, rule['id'], rule['impact'], len(rule['nodes']),
-                    ' | '.join(targets)))
-
-    def report(self):
-        return '\n'.join(self.found)
 
 
 #: an HTTT01 request as a citizen fills it (no file), by deform path
