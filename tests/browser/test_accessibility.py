@@ -30,9 +30,13 @@ def facts(living_db):
         def path(key):
             return '/manage' + resource_path(dossier_by_code(root, made[key]))
         done = dossier_by_code(root, made['bd:HTTT01:online:completed'])
+        asked = dossier_by_code(root,
+                                made['bd:HTTT01:online:needs_supplement'])
         return {
             'code': done.code,
             'id_number': done.declared['applicant']['id_number'],
+            'asked': asked.code,
+            'asked_id_number': asked.declared['applicant']['id_number'],
             'bd_done': path('bd:HTTT01:online:completed'),
             'bd_new': path('bd:HTTT01:online:submitted'),
             'hn_done': path('hn:HTTT03:online:completed'),
@@ -113,6 +117,15 @@ def open_preview(page):
     assert 'Buộc ông Trần Văn Bình' in page.locator('main').inner_text()
 
 
+def open_dossier(page, code, id_number):
+    """A citizen's dossier page, opened with the ID number declared."""
+    page.goto('/ho-so/%s' % code)
+    page.fill('[name=so-giay-to]', id_number)
+    page.locator('#check-form [type=submit]').click()
+    page.wait_for_load_state()
+    assert page.locator('#check-form').count() == 0  # let in
+
+
 def test_citizen_pages(living_page, facts):
     page = living_page
     audit = Audit(page)
@@ -134,10 +147,13 @@ def test_citizen_pages(living_page, facts):
                 'Tra cứu: kết quả')
     assert page.locator('#results a.code').count() == 1
     audit.visit('/ho-so/%s' % facts['code'], 'Hồ sơ: nhập số giấy tờ')
-    page.fill('[name=so-giay-to]', facts['id_number'])
-    page.locator('#check-form [type=submit]').click()
-    page.wait_for_load_state()
+    open_dossier(page, facts['code'], facts['id_number'])
     audit.check('Hồ sơ của công dân')
+    open_dossier(page, facts['asked'], facts['asked_id_number'])
+    audit.visit('/bo-sung-ho-so/%s' % facts['asked'], 'Bổ sung hồ sơ')
+    assert page.locator('h1').inner_text() == 'Bổ sung hồ sơ ' + \
+        facts['asked']
+    assert page.locator('input[type=file]').count() >= 1  # its form
     audit.visit('/danh-gia/ho-so/%s' % facts['code'], 'Đánh giá hồ sơ')
     audit.visit('/danh-gia', 'Đánh giá')
     audit.visit('/huong-dan', 'Hướng dẫn')
