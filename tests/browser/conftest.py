@@ -1,5 +1,6 @@
 """The real application served by waitress, and Debian's chromium driven by
 Playwright, for tests of what a person sees in a browser."""
+import contextlib
 import os
 import shutil
 import socket
@@ -34,16 +35,43 @@ def _wait_for_port(host, port, timeout=10.0):
             time.sleep(0.02)
 
 
-def serve(source, directory, **settings):
-    """Serve the app under waitress on a copy of the database in ``source``
-    (made in ``directory``); a generator yielding the base URL."""
+@pytest.fixture(scope='session')
+def live_server(template_db, tmp_path_factory):
+    """Base URL of the app under waitress, on a copy of the template
+    database (the browser tests share it: they only read or log in)."""
+    with serve(template_db, tmp_path_factory.mktemp('browser')) as url:
+        yield url
+
+
+@pytest.fixture(scope='module')
+def living_server(living_db, tmp_path_factory):
+    """Base URL of the app under waitress on a copy of the living
+    database (the demo dossiers), for one module of tests that change
+    them, and the demo dossiers' codes (``services.demo``)."""
+    from httttha.services.demo import demo_dossiers
+    from ..conftest import open_template_root
+    directory = tmp_path_factory.mktemp('browser-living')
+    root, closer = open_template_root(living_db)
+    try:
+        codes = dict(demo_dossiers(root))
+    finally:
+        closer()
+    with serve(living_db, directory) as url:
+        yield url, codes
+
+
+@contextlib.contextmanager
+def serve(source, parent):
+    """The app under waitress on a copy of the database in ``source``
+    (made in ``parent``): its base URL while the block runs."""
     from waitress.server import create_server
+    directory = str(parent / 'db')
     shutil.copytree(source, directory)
     for name in os.listdir(directory):
         # a copied lock file would make FileStorage refuse to open
         if name.endswith(('.lock', '.tmp')):
             os.remove(os.path.join(directory, name))
-    wsgi = main({}, **make_settings(directory, **settings))
+    wsgi = main({}, **make_settings(directory))
     server = create_server(wsgi, host='127.0.0.1', port=0, threads=4)
     port = int(server.effective_port)  # waitress may report it as a str
     thread = threading.Thread(target=server.run, name='waitress',
@@ -59,14 +87,6 @@ def serve(source, directory, **settings):
         thread.join(timeout=5)
         server.task_dispatcher.shutdown()
         close_app(wsgi)
-
-
-@pytest.fixture(scope='session')
-def live_server(template_db, tmp_path_factory):
-    """Base URL of the app under waitress, on a copy of the template
-    database (the browser tests share it: they only read or log in)."""
-    directory = str(tmp_path_factory.mktemp('browser') / 'db')
-    yield from serve(template_db, directory)
 
 
 @pytest.fixture(scope='session')

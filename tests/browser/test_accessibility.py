@@ -2,13 +2,15 @@
 staff member walk through, on the living demo data: no serious or critical
 violation anywhere; and the lookup results and the wizard's preview fit a
 375 px phone and a desktop."""
+import contextlib
+import functools
+
 import pytest
 
 from httttha.services.demo import DEMO_PASSWORD
 
 from ..conftest import ADMIN_PASSWORD, open_template_root
 from .axe import Audit
-from .conftest import serve
 
 BD = '/manage/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh'
 HN = '/manage/thads/cuc-thads-ha-noi'
@@ -50,8 +52,17 @@ def facts(living_db):
 def living_server(living_db, tmp_path_factory):
     """The app on a copy of the living database, without CAPTCHA so that
     the wizard reaches its preview."""
-    directory = str(tmp_path_factory.mktemp('a11y') / 'db')
-    yield from serve(living_db, directory, **{'httttha.captcha': 'false'})
+    from . import conftest
+    no_captcha = functools.partial(conftest.make_settings,
+                                   **{'httttha.captcha': 'false'})
+    with contextlib.ExitStack() as stack:
+        # serve() reads the settings once, as the app starts
+        patch = stack.enter_context(pytest.MonkeyPatch.context())
+        patch.setattr(conftest, 'make_settings', no_captcha)
+        url = stack.enter_context(
+            conftest.serve(living_db, tmp_path_factory.mktemp('a11y')))
+        patch.undo()
+        yield url
 
 
 @pytest.fixture
