@@ -38,6 +38,7 @@ tests_require = [
     'beautifulsoup4',
     'aiosmtpd',
     'playwright',
+    'axe-playwright-python',  # axe-core (bundled) run in the browser tests
     'pypdf',
     'time-machine',  # the date-sensitive tests run at frozen instants
     'openpyxl',  # reads the Excel exports in tests
