@@ -171,45 +171,42 @@ def _settings(config_uri):
     return prepare_settings(get_appsettings(config_uri))
 
 
-def main(argv=None):
-    """httttha-backup; returns the exit code."""
-    parser = argparse.ArgumentParser(
-        prog='httttha-backup',
-        description='Sao lưu cơ sở dữ liệu chính và nhật ký hệ thống.')
+def _command(prog, description, arguments, run, argv):
+    """A console script: parse ``argv``, print ``run(settings, args)``'s
+    lines; 1 with the message on stderr when it fails."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument('config_uri')
     parser.add_argument('directory')
-    parser.add_argument('--full', action='store_true',
-                        help='sao lưu toàn bộ (mặc định: phần thay đổi)')
+    for name, kw in arguments:
+        parser.add_argument(name, **kw)
     args = parser.parse_args(argv)
     try:
-        for line in backup(_settings(args.config_uri), args.directory,
-                           full=args.full):
+        for line in run(_settings(args.config_uri), args):
             print(line)
     except (BackupError, MissingSetting) as e:
         print('Lỗi: %s' % e, file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv=None):
+    """httttha-backup; returns the exit code."""
+    return _command(
+        'httttha-backup', 'Sao lưu cơ sở dữ liệu chính và nhật ký hệ thống.',
+        [('--full', {'action': 'store_true', 'help': 'sao lưu toàn bộ (mặc '
+                     'định: phần thay đổi)'})],
+        lambda settings, args: backup(settings, args.directory,
+                                      full=args.full), argv)
 
 
 def restore_main(argv=None):
     """httttha-restore; returns the exit code."""
-    parser = argparse.ArgumentParser(
-        prog='httttha-restore',
-        description='Khôi phục cơ sở dữ liệu từ bản sao lưu.')
-    parser.add_argument('config_uri')
-    parser.add_argument('directory')
-    parser.add_argument('--date', default=None,
-                        help='thời điểm YYYY-MM-DD-hh-mm-ss (giờ UTC; mặc '
-                             'định: bản mới nhất)')
-    args = parser.parse_args(argv)
-    try:
-        for line in restore(_settings(args.config_uri), args.directory,
-                            date=args.date):
-            print(line)
-    except (BackupError, MissingSetting) as e:
-        print('Lỗi: %s' % e, file=sys.stderr)
-        return 1
-    return 0
+    return _command(
+        'httttha-restore', 'Khôi phục cơ sở dữ liệu từ bản sao lưu.',
+        [('--date', {'default': None, 'help': 'thời điểm '
+                     'YYYY-MM-DD-hh-mm-ss (giờ UTC; mặc định: bản mới nhất)'})],
+        lambda settings, args: restore(settings, args.directory,
+                                       date=args.date), argv)
 
 
 if __name__ == '__main__':  # pragma: no cover

@@ -130,3 +130,13 @@ def page(context):
 def screenshot_dir(tmp_path_factory):
     """Screenshots for a person to look at, outside the repository."""
     return tmp_path_factory.mktemp('screenshots')
+
+
+def log_in(page, login, password=None):
+    """Log in through the staff login form (a demo user by default)."""
+    from httttha.services.demo import DEMO_PASSWORD
+    page.goto('/manage/@@login')
+    page.fill('input[name=login]', login)
+    page.fill('input[name=password]', password or DEMO_PASSWORD)
+    page.click('[name="form.submitted"]')
+    page.wait_for_load_state()

@@ -10,7 +10,9 @@ import pytest
 from httttha.services.demo import DEMO_PASSWORD
 
 from ..conftest import ADMIN_PASSWORD, open_template_root
+from ..functional.submission import VALUES
 from .axe import Audit
+from .conftest import log_in
 
 BD = '/manage/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh'
 HN = '/manage/thads/cuc-thads-ha-noi'
@@ -74,31 +76,13 @@ def living_page(browser, living_server):
     context.close()
 
 
-#: an HTTT01 request as a citizen fills it (no file), by deform path
-REQUEST = {
-    'applicant.kind': 'person',
-    'applicant.full_name': 'Nguyễn Thị Hương',
-    'applicant.birth_date': '12/05/1980',
-    'applicant.id_type': 'cccd',
-    'applicant.id_number': '001180012345',
-    'applicant.id_date': '01/07/2021',
-    'applicant.id_place': 'Cục Cảnh sát QLHC về TTXH',
-    'applicant.address': '12 phố Đội Cấn, phường Đội Cấn, Ba Đình, Hà Nội',
-    'applicant.phone': '0912 345 678',
-    'judgment.number': '12/2024/DS-ST',
-    'judgment.date': '15/03/2024',
-    'judgment.issuer': 'Tòa án nhân dân quận Ba Đình',
-    'role': 'creditor',
-    'creditor.name': 'Nguyễn Thị Hương',
-    'creditor.address': '12 phố Đội Cấn, Ba Đình, Hà Nội',
-    'debtor.name': 'Trần Văn Bình',
-    'debtor.address': '45 Kim Mã, Ba Đình, Hà Nội',
-    'content': 'Buộc ông Trần Văn Bình trả 150.000.000 đồng tiền vay và '
-               'lãi chậm trả theo bản án số 12/2024/DS-ST của Tòa án nhân '
-               'dân quận Ba Đình.',
-    'assets': 'Căn hộ số 45 Kim Mã, Ba Đình, Hà Nội.',
-    'declaration': True,
-}
+#: an HTTT01 request as a citizen fills it (no file), by deform path, with
+#: a long content (the preview must give it room)
+REQUEST = dict(
+    VALUES['HTTT01'], declaration=True,
+    content='Buộc ông Trần Văn Bình trả 150.000.000 đồng tiền vay và lãi '
+            'chậm trả theo bản án số 12/2024/DS-ST của Tòa án nhân dân '
+            'quận Ba Đình.')
 
 #: fills deform's form by path (its names repeat: ``applicant.address``
 #: and ``creditor.address`` are both named "address")
@@ -174,14 +158,6 @@ def test_citizen_pages(living_page, facts):
                 'Trang của Chi cục')
     audit.visit('/ho-so-da-co-ket-qua', 'Hồ sơ đã có kết quả')
     assert audit.found == [], '\n' + audit.report()
-
-
-def log_in(page, login, password=DEMO_PASSWORD):
-    page.goto('/manage/@@login')
-    page.fill('input[name=login]', login)
-    page.fill('input[name=password]', password)
-    page.click('[name="form.submitted"]')
-    page.wait_for_load_state()
 
 
 def test_staff_login_page(living_page):

@@ -11,7 +11,7 @@ import pytest
 
 from httttha import vntime
 
-from .test_csp import log_in
+from .conftest import log_in
 
 BD = '/manage/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh'
 WIDTHS = (1280, 768)

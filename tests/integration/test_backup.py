@@ -5,7 +5,6 @@ file bytes."""
 import os
 import threading
 
-import pytest
 import transaction
 import webtest
 
