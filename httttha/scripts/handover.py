@@ -32,7 +32,8 @@ def _commit():
 
 
 def one_round(request, limit):
-    """Deliver the pending dossiers once; return the summary line."""
+    """Deliver the pending dossiers once; return the round's counts and
+    its summary line."""
     transaction.begin()          # see what committed since the last round
     try:
         done = deliver_pending(request, limit=limit, commit=_commit)
@@ -43,7 +44,7 @@ def one_round(request, limit):
            'chờ.' % (done.sent, done.failed, left)
     if done.stopped:
         line += ' Phần mềm quản lý thi hành án không trả lời: dừng lượt này.'
-    return line
+    return done, line
 
 
 def run(request, limit, interval):
@@ -51,7 +52,7 @@ def run(request, limit, interval):
     round is logged and the next one tries again."""
     while True:
         try:
-            log.info(one_round(request, limit))
+            log.info(one_round(request, limit)[1])
         except Exception:
             transaction.abort()
             log.exception('Lỗi khi chuyển hồ sơ, sẽ thử lại sau %s giây.',
@@ -85,7 +86,12 @@ def main(argv=None):
     request.root = env['root']
     try:
         if args.once:
-            print(one_round(request, args.limit))
+            done, line = one_round(request, args.limit)
+            print(line)
+            if (done.failed or done.stopped) and not done.sent:
+                # nothing could be handed over: cron and monitoring must
+                # tell this from "nothing to hand over"
+                return 1
         else:
             run(request, args.limit, args.interval)
     except KeyboardInterrupt:

@@ -180,7 +180,8 @@ def write_ini(path, directory, **extra):
     return str(path)
 
 
-def test_console_script(app_factory, receiver, tmp_path, capsys):
+def test_console_script(app_factory, receiver, closed_port, tmp_path,
+                        capsys):
     # no receiver configured: the dossier waits, and says why
     app = make_app(app_factory)
     code = transferred(app)
@@ -189,6 +190,14 @@ def test_console_script(app_factory, receiver, tmp_path, capsys):
     assert 'httttha.case_management_url' in handover['last_error']
     directory = app.app.registry.settings['substanced.uploads_tempdir']
     close_app(app.app)                  # one process at a time on the file
+
+    # the receiver does not answer: nothing handed over, and the exit code
+    # says so to cron and monitoring
+    down = write_ini(tmp_path / 'down.ini', directory, **{
+        'httttha.case_management_url': 'http://127.0.0.1:%d/x' % closed_port,
+        'httttha.case_management_token': OUT_TOKEN})
+    assert main([down, '--once']) == 1
+    assert 'Đã chuyển 0 hồ sơ' in capsys.readouterr().out
 
     ini = write_ini(tmp_path / 'handover.ini', directory, **{
         'httttha.case_management_url': receiver.url,
