@@ -39,6 +39,9 @@ def main(global_config, **settings):
     config.include('substanced')
     config.add_translation_dirs('httttha:locale/')
     _security(config, settings)
+    # replaces substanced's (the including configuration wins)
+    from .views.sdi.navigation import StaffSDIAPI
+    config.add_request_method(StaffSDIAPI, 'sdiapi', reify=True)
     config.include('.content')
     config.include('.catalog')
     config.include('.workflows')

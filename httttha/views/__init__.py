@@ -53,7 +53,7 @@ def download(request, attachment):
 
 # substanced's templates with inline scripts or event handlers, and the
 # copies that carry the request's nonce or bind the handlers from
-# static/sdi-csp.js instead
+# static/sdi-csp.js instead (or translate what substanced left English)
 SDI_TEMPLATES = {
     'substanced.sdi.views:templates/master.pt': 'master.pt',
     'substanced.sdi.views:templates/acl.pt': 'substanced/acl.pt',
@@ -65,6 +65,9 @@ SDI_TEMPLATES = {
         'substanced/catalog_indexing.pt',
     'substanced.catalog.views:templates/catalog.pt': 'substanced/catalog.pt',
     'substanced.db:templates/db.pt': 'substanced/db.pt',
+    # and those whose English is not marked for translation
+    'substanced.property:templates/propertysheets.pt':
+        'substanced/propertysheets.pt',
 }
 
 

@@ -7,6 +7,7 @@ site administrator holds (see ``services.accounts.roles``); the views here give
 agency roles the property sheets they need under httttha's own
 permissions, and keep a denied page from naming what was denied."""
 from pyramid.events import ContextFound, subscriber
+from pyramid.i18n import TranslationString
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.traversal import find_interface, lineage
@@ -15,9 +16,8 @@ from substanced.property.views import (
     PropertySheetsView,
     has_permission_to_view_any_propertysheet,
 )
-from substanced.sdi import MANAGE_ROUTE_NAME, mgmt_view
+from substanced.sdi import MANAGE_ROUTE_NAME, mgmt_view, sdiapi
 from substanced.sdi.views.manage import ManagementViews
-from substanced.util import acquire
 
 from ... import _
 from ...interfaces import IAgency, IDepartment, IDossier, IStaffUser
@@ -70,11 +70,58 @@ def hide_denied_dossiers(event):
         raise HTTPNotFound(request.path_info)  # as the router's own 404
 
 
+#: the management interface's name, where Substance D says its own
+PRODUCT = _('Online support for civil judgment enforcement (staff)')
+
+
+def product_name(request):
+    """The management interface's name in the header and the titles."""
+    return request.localizer.translate(PRODUCT)
+
+
+def substanced_text(request, text):
+    """``text`` in Vietnamese when it is one of Substance D's English
+    strings that its code does not mark for translation ('Updated
+    properties', a property sheet's name): the ``substanced`` catalog
+    holds them; any other text is returned as it is."""
+    if not text or isinstance(text, TranslationString):
+        return request.localizer.translate(text) if text else text
+    translated = request.localizer.translate(
+        TranslationString(text, domain='substanced'))
+    return text if translated == text else translated
+
+
+def sheet_title(request, name):
+    """A property sheet's tab: its name, translated (Substance D's unnamed
+    sheets are 'Basic')."""
+    return substanced_text(request, name or 'Basic')
+
+
+class StaffSDIAPI(sdiapi):
+    """``request.sdiapi`` whose messages are Vietnamese even where
+    Substance D flashes hard-coded English."""
+
+    def get_flash_with_undo_snippet(self, msg, queue='',
+                                    allow_duplicate=True):
+        return sdiapi.get_flash_with_undo_snippet(
+            self, substanced_text(self.request, msg), queue, allow_duplicate)
+
+    def flash(self, msg, queue='info', allow_duplicate=True):
+        return sdiapi.flash(self, substanced_text(self.request, msg), queue,
+                            allow_duplicate)
+
+
 def page_title(request):
-    """The title of a management page: never that of a denied resource."""
-    if getattr(request, 'exception', None) is not None:
-        return acquire(request.root, 'sdi_title', '')
-    return request.sdiapi.sdi_title()
+    """The title of a management page: the nearest agency's (or other
+    titled object's) name, the product's where there is none (the root's
+    is substanced's "Substance D"); never that of a denied resource."""
+    if getattr(request, 'exception', None) is None:
+        for resource in lineage(request.context):
+            title = not IRoot.providedBy(resource) and getattr(
+                resource, 'sdi_title', None)
+            if title:
+                return title
+    return product_name(request)
 
 
 def breadcrumbs(request):

@@ -1,0 +1,358 @@
+"""Issue 19, Deliver 1: everything a staff member meets is Vietnamese.
+
+Every registered management view (read from the registry, as the role ×
+view matrix does) is asked by GET as each demo role would, on objects that
+hold data (the role's agency, its containers, a dossier of each procedure
+and state, a petition, a staff account, guidance, a report, the site's
+objects, the user's own account); the visible text of each page (with the
+title, placeholders, labels for assistive technology, tooltips, button
+values and options) must hold none of ``ENGLISH``.  The printed documents
+(the application of each procedure, every kind of notice and slip, the
+Xuất phiếu draft) are read with pypdf and checked the same way."""
+import io
+import re
+import unicodedata
+from urllib.parse import quote, urlsplit
+
+import pytest
+import transaction
+import webtest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+from pyramid.scripting import prepare
+from substanced.db import root_factory
+from webtest import Upload
+
+from httttha.workflows.dossier import state_of
+
+from ..conftest import ADMIN_PASSWORD, login
+from ..security.test_role_view_matrix import (  # noqa: F401 (fixture)
+    NO_GET,
+    OPEN,
+    answers,
+    registered_views,
+    request_as,
+    samples,
+    site_samples,
+    ticket,
+    world,
+)
+from .submission import VALUES, fill, open_form, pdf_bytes
+
+#: common English words of user interfaces, matched as whole words (any
+#: case): none is a Vietnamese syllable, so a hit is English left behind
+ENGLISH = (
+    'Save', 'Cancel', 'Submit', 'Login', 'Log in', 'Log out', 'Logout',
+    'Sign in', 'Sign out', 'Email', 'Password', 'Preferences', 'Basic',
+    'Timezone', 'Time zone', 'Select file', 'Choose file', 'Updated',
+    'Delete', 'Edit', 'Add', 'Contents', 'Search', 'Next', 'Previous',
+    'Prev', 'Home', 'Workspace', 'Internal Server Error', 'Not Found',
+    'Forbidden', 'Substance D', 'propose', 'Judgment', 'Creditor', 'Debtor',
+    'Upload', 'Remove', 'Name', 'Title', 'Description', 'Error', 'Required',
+    'Properties', 'Security', 'Close', 'Back', 'Yes', 'Loading', 'Unknown',
+    'Results', 'Filter', 'Reset', 'Apply', 'Confirm', 'Download', 'Print',
+    'Show', 'Hide', 'Total', 'Page', 'Status', 'Date', 'User', 'Users',
+    'Group', 'Groups', 'Role', 'Roles', 'Language', 'Modified', 'Created',
+    'Added', 'Removed', 'Changed', 'Event', 'Events', 'Action', 'Actions',
+    'None', 'True', 'False', 'Welcome', 'Manage', 'Management', 'Settings',
+    'Help', 'View', 'Folder', 'File', 'Undo', 'Catalog', 'Database',
+    'Auditing', 'Object', 'Type', 'Value', 'Principal', 'Permission',
+    'Inherit', 'Allow', 'Deny', 'Everyone', 'Authenticated', 'Owner',
+    'Selected', 'Select', 'Items', 'Rename', 'Copy', 'Move', 'Paste',
+    'Duplicate', 'Batch', 'Showing', 'entries', 'Dossier', 'Support',
+    'Result', 'Notice', 'Agency', 'Department', 'Officer', 'Leader',
+    'Applicant', 'Petition', 'Address', 'Phone', 'Please', 'must', 'the',
+    'and', 'of', 'is', 'not', 'this', 'your', 'you', 'with', 'for',
+)
+
+#: words of the list that are right where they stand, with the reason
+ALLOWED = {
+    # the product and the file types are named so in Vietnamese too
+    'PDF', 'Excel',
+}
+
+PATTERN = re.compile(r'(?<!\w)(%s)(?!\w)' % '|'.join(
+    re.escape(w).replace(r'\ ', r'\s+') for w in sorted(
+        ENGLISH, key=len, reverse=True)), re.IGNORECASE)
+
+#: attributes a person reads (or hears) though they are not text
+SHOWN_ATTRIBUTES = ('placeholder', 'aria-label', 'alt', 'title')
+
+
+def visible_text(html):
+    """What a page shows or reads out: its text without scripts and
+    styles, with the title, placeholders, labels for assistive
+    technology, tooltips, button values and the options of lists."""
+    soup = BeautifulSoup(html, 'html.parser')
+    for hidden in soup(['script', 'style', 'template', 'noscript']):
+        hidden.decompose()
+    parts = [soup.get_text(' ')]
+    for element in soup.find_all(True):
+        for name in SHOWN_ATTRIBUTES:
+            if element.get(name):
+                parts.append(element[name])
+        if element.name == 'input' and element.get(
+                'type', '').lower() in ('submit', 'button', 'reset') and \
+                element.get('value'):
+            parts.append(element['value'])
+    return ' '.join(' '.join(parts).split())
+
+
+def english_words(text):
+    """The words of ``ENGLISH`` found in ``text``, in order, once each."""
+    text = unicodedata.normalize('NFC', text)
+    found = []
+    for match in PATTERN.finditer(text):
+        word = ' '.join(match.group(1).split())
+        if word not in ALLOWED and word not in found:
+            found.append(word)
+    return found
+
+
+def pdf_text(body):
+    return ' '.join(page.extract_text() for page in PdfReader(
+        io.BytesIO(body)).pages)
+
+
+def problems_of(label, response):
+    """[(page, word)] of a response: an HTML page's visible text or a
+    PDF's text; a server error is a problem of its own."""
+    if response.status_int >= 500:
+        return [(label, 'HTTP %d' % response.status_int)]
+    if response.content_type == 'application/pdf':
+        text = pdf_text(response.body)
+    elif response.content_type == 'text/html':
+        text = visible_text(response.text)
+    else:
+        return []
+    return [(label, word) for word in english_words(text)]
+
+
+# -- the checker can fail ---------------------------------------------------
+
+def test_checker_finds_an_english_label():
+    page = '''<html><head><title>Hồ sơ</title><script>var Save;</script>
+      </head><body><form><label>Họ và tên</label>
+      <input type="submit" value="Save"/>
+      <input placeholder="Tìm kiếm"/><select><option>Chọn</option>
+      <option>Timezone</option></select>
+      <img alt="Loading indicator"/></form></body></html>'''
+    assert english_words(visible_text(page)) == ['Timezone', 'Save',
+                                                  'Loading']
+
+
+def test_checker_reads_words_whole_and_vietnamese_alone():
+    assert english_words('Nhật ký: Đăng nhập, Bổ sung hồ sơ; Phân loại') == []
+    # a word inside another, or Vietnamese letters around it, is no hit
+    assert english_words('Savings Bắc Ninh Addis thead') == []
+    assert english_words('Ngày 02/12; log  in; Substance   D') == [
+        'log in', 'Substance D']
+
+
+# -- the walk ---------------------------------------------------------------
+
+#: the logins walked: every role at a Chi cục, the administrators of each
+#: level and the site administrator
+BA_DINH_ROLES = ('hotro', 'chuyenvien', 'lanhdao', 'khieunai', 'quantri',
+                 'bientap', 'baocao', 'theodoi')
+LOGINS = tuple(r + '.bd' for r in BA_DINH_ROLES) + (
+    'quantri.hn', 'quantri.tc', 'lanhdao.tc', 'admin')
+
+#: containers whose items (one of each kind and state) the walk opens
+CONTAINERS = ('ho-so', 'huong-dan', 'bao-cao', 'khao-sat', 'phong-ban')
+
+
+def _kind(registry, obj):
+    return (registry.content.typeof(obj), getattr(obj, 'procedure', None),
+            _state(obj))
+
+
+def _state(obj):
+    try:
+        return state_of(obj) if hasattr(obj, 'timeline') else getattr(
+            obj, 'state', None)
+    except Exception:       # not a dossier after all
+        return None
+
+
+def data_objects(registry, agency):
+    """One object of each kind, procedure and state in the agency's
+    containers (and a level below: a report year, a survey's form), and
+    the first file of each dossier kind."""
+    found = {}
+    for name in CONTAINERS:
+        container = agency.get(name)
+        if container is None:
+            continue
+        for obj in container.values():
+            found.setdefault(_kind(registry, obj), obj)
+            if hasattr(obj, 'values') and not hasattr(obj, 'timeline'):
+                for inner in list(obj.values())[:20]:
+                    found.setdefault(_kind(registry, inner), inner)
+    files = {}
+    for kind, obj in list(found.items()):
+        if hasattr(obj, 'timeline'):
+            for item in obj.values():
+                if getattr(item, 'is_attachment', False) or getattr(
+                        item, 'is_response', False):
+                    files.setdefault(('file',) + kind, item)
+                    break
+    found.update(files)
+    return list(found.values())
+
+
+def _path(request, obj):
+    path = '/'.join(quote(p) for p in request.resource_path(obj).split('/'))
+    return path.replace('//', '/').rstrip('/')
+
+
+def pages_of(registry, root, login_name):
+    """[(url, label)] of every management page ``login_name`` may GET on
+    the objects of its agency, the site and its own account."""
+    views = registered_views(registry)
+    user = root['principals']['users'][login_name]
+    agency = user.agency() if hasattr(user, 'agency') else None
+    objects = []
+    if agency is not None:
+        objects += list(samples(root, agency, login_name).values())
+        objects += data_objects(registry, agency)
+    objects += list(site_samples(root).values()) + [user]
+    cookie = ticket(registry, root, user)
+    urls, seen = [], set()
+    for obj in objects:
+        request = request_as(registry, root, cookie, obj)
+        for name, (permitted, get) in sorted(answers(views, obj,
+                                                     request).items()):
+            if not permitted or not get or name in NO_GET or \
+                    name in OPEN and obj is not root:
+                continue
+            url = '/manage%s/@@%s' % (_path(request, obj), name)
+            if url not in seen:
+                seen.add(url)
+                urls.append(url)
+    return urls
+
+
+def browser_for(world, login_name):
+    browser = webtest.TestApp(world.app,
+                              extra_environ=dict(world.extra_environ))
+    if login_name == 'admin':
+        login(browser, 'admin', ADMIN_PASSWORD)
+    else:
+        login(browser, login_name)
+    return browser
+
+
+def visit(browser, url):
+    """The page at ``url``, after a redirect within the site."""
+    response = browser.get(url, expect_errors=True)
+    if response.status_int in (301, 302, 303):
+        location = urlsplit(response.location)
+        response = browser.get(location.path, params=location.query,
+                               expect_errors=True)
+    return response
+
+
+@pytest.mark.parametrize('login_name', LOGINS)
+def test_every_page_of_every_role_is_vietnamese(world, login_name):
+    registry = world.app.registry
+    env = prepare(registry=registry)
+    try:
+        urls = pages_of(registry, root_factory(env['request']), login_name)
+    finally:
+        transaction.abort()
+        env['closer']()
+    assert len(urls) > 5
+    browser = browser_for(world, login_name)
+    found = []
+    for url in urls:
+        found += problems_of(url, visit(browser, url))
+    assert not found, '\n'.join('%s: %s' % p for p in found)
+
+
+def test_pages_before_login_are_vietnamese(world):
+    browser = webtest.TestApp(world.app,
+                              extra_environ=dict(world.extra_environ))
+    found = []
+    for url in ('/manage/@@login', '/manage/@@resetpassword',
+                '/manage/thads/@@ban-lam-viec', '/manage/khong-co'):
+        found += problems_of(url, visit(browser, url))
+    assert not found, '\n'.join('%s: %s' % p for p in found)
+
+
+# -- the printed documents --------------------------------------------------
+
+def test_every_notice_and_slip_is_vietnamese(world):
+    """Every kind of notice and slip of the demo dossiers, as Xuất phiếu
+    and the timeline's print links give them."""
+    registry = world.app.registry
+    env = prepare(registry=registry)
+    urls = {}
+    try:
+        root = root_factory(env['request'])
+        agency = root['thads']['cuc-thads-ha-noi']['chi-cuc-thads-ba-dinh']
+        request = env['request']
+        for dossier in agency['ho-so'].values():
+            for index, entry in enumerate(dossier.timeline):
+                slip = entry.get('slip')
+                if slip:
+                    key = (dossier.procedure, slip.get('kind'),
+                           entry.get('action'))
+                    urls.setdefault(key, '/manage%s/@@phieu/%d' % (
+                        _path(request, dossier), index))
+    finally:
+        transaction.abort()
+        env['closer']()
+    assert len(urls) >= 5
+    browser = browser_for(world, 'lanhdao.bd')
+    found = []
+    for url in urls.values():
+        response = visit(browser, url)
+        assert response.content_type == 'application/pdf', url
+        found += problems_of(url, response)
+    assert not found, '\n'.join('%s: %s' % p for p in found)
+
+
+def test_the_draft_notice_is_vietnamese(world):
+    """Xuất phiếu on Hỗ trợ: the draft of the notice, nothing sent."""
+    browser = browser_for(world, 'hotro.bd')
+    workspace = visit(browser, '/manage/@@httt')
+    found = []
+    for link in workspace.html.select('a[href*="@@ho-tro"]')[:1] or [
+            a for a in workspace.html.select('a[href*="@@chi-tiet"]')]:
+        dossier_url = urlsplit(link['href']).path.rsplit('/@@', 1)[0]
+        form_page = visit(browser, dossier_url + '/@@ho-tro')
+        if form_page.status_int != 200 or 'deform' not in form_page.forms:
+            continue
+        form = form_page.forms['deform']
+        support = [v for v in form['support'].options if v[0]]
+        form['support'] = support[0][0]
+        response = form.submit('preview', expect_errors=True)
+        if response.content_type != 'application/pdf':
+            continue
+        found += problems_of(dossier_url + '/@@ho-tro (Xuất phiếu)',
+                             response)
+        break
+    else:
+        pytest.fail('no dossier of the workspace could be given a draft')
+    assert not found, '\n'.join('%s: %s' % p for p in found)
+
+
+@pytest.mark.parametrize('procedure', ['HTTT01', 'HTTT02', 'HTTT03'])
+def test_the_printed_application_is_vietnamese(world, procedure):
+    """In tờ khai: the application as the citizen prints it, before and
+    after it is sent."""
+    browser = webtest.TestApp(world.app,
+                              extra_environ=dict(world.extra_environ))
+    form = open_form(browser, procedure).forms['application']
+    fill(form, dict(VALUES[procedure], declaration=True))
+    slot = 'judgment' if procedure != 'HTTT02' else 'other_1'
+    fill(form, {'files.%s.upload' % slot: Upload('Bản án.pdf', pdf_bytes())})
+    preview = form.submit('continue').follow()
+    result = preview.forms[0].submit('confirm').follow()
+    found = []
+    for page in (preview, result):
+        response = browser.get(page.html.select_one('#print')['href'])
+        assert response.content_type == 'application/pdf'
+        found += problems_of(page.request.path, response)
+    assert not found, '\n'.join('%s: %s' % p for p in found)
