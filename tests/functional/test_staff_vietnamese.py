@@ -38,6 +38,7 @@ from ..security.test_role_view_matrix import (  # noqa: F401 (fixture)
     world,
 )
 from .submission import VALUES, fill, open_form, pdf_bytes
+from .test_back_office import accept, decide
 
 #: common English words of user interfaces, matched as whole words (any
 #: case): none is a Vietnamese syllable, so a hit is English left behind
@@ -75,8 +76,10 @@ PATTERN = re.compile(r'(?<!\w)(%s)(?!\w)' % '|'.join(
     re.escape(w).replace(r'\ ', r'\s+') for w in sorted(
         ENGLISH, key=len, reverse=True)), re.IGNORECASE)
 
-#: attributes a person reads (or hears) though they are not text
-SHOWN_ATTRIBUTES = ('placeholder', 'aria-label', 'alt', 'title')
+#: attributes a person reads (or hears) though they are not text; deform's
+#: upload.js shows data-selectfile / data-changefile on a file slot's button
+SHOWN_ATTRIBUTES = ('placeholder', 'aria-label', 'alt', 'title',
+                    'data-selectfile', 'data-changefile')
 
 
 def visible_text(html):
@@ -91,6 +94,9 @@ def visible_text(html):
         for name in SHOWN_ATTRIBUTES:
             if element.get(name):
                 parts.append(element[name])
+        if element.name == 'input' and element.get('type') == 'file' and \
+                not element.get('data-selectfile'):
+            parts.append('Select file')     # upload.js's own label
         if element.name == 'input' and element.get(
                 'type', '').lower() in ('submit', 'button', 'reset') and \
                 element.get('value'):
@@ -136,9 +142,10 @@ def test_checker_finds_an_english_label():
       <input type="submit" value="Save"/>
       <input placeholder="Tìm kiếm"/><select><option>Chọn</option>
       <option>Timezone</option></select>
-      <img alt="Loading indicator"/></form></body></html>'''
+      <img alt="Loading indicator"/><input type="file" name="upload"/>
+      <input type="file" data-selectfile="Chọn tệp…"/></form></body></html>'''
     assert english_words(visible_text(page)) == ['Timezone', 'Save',
-                                                  'Loading']
+                                                  'Loading', 'Select file']
 
 
 def test_checker_reads_words_whole_and_vietnamese_alone():
@@ -313,28 +320,27 @@ def test_every_notice_and_slip_is_vietnamese(world):
     assert not found, '\n'.join('%s: %s' % p for p in found)
 
 
-def test_the_draft_notice_is_vietnamese(world):
-    """Xuất phiếu on Hỗ trợ: the draft of the notice, nothing sent."""
+@pytest.mark.parametrize('support', ['valid', 'supplement', 'no_right'])
+def test_the_draft_notice_is_vietnamese(world, support):
+    """Xuất phiếu on Hỗ trợ: the draft of each kind of notice (an
+    appointment, a request to supplement, a refusal), nothing sent."""
+    env = prepare(registry=world.app.registry)
+    try:
+        root = root_factory(env['request'])
+        code = next(d.code for d in root['thads']['cuc-thads-ha-noi'][
+            'chi-cuc-thads-ba-dinh']['ho-so'].values()
+            if d.procedure == 'HTTT01' and state_of(d) == 'submitted')
+    finally:
+        transaction.abort()
+        env['closer']()
     browser = browser_for(world, 'hotro.bd')
-    workspace = visit(browser, '/manage/@@httt')
-    found = []
-    for link in workspace.html.select('a[href*="@@ho-tro"]')[:1] or [
-            a for a in workspace.html.select('a[href*="@@chi-tiet"]')]:
-        dossier_url = urlsplit(link['href']).path.rsplit('/@@', 1)[0]
-        form_page = visit(browser, dossier_url + '/@@ho-tro')
-        if form_page.status_int != 200 or 'deform' not in form_page.forms:
-            continue
-        form = form_page.forms['deform']
-        support = [v for v in form['support'].options if v[0]]
-        form['support'] = support[0][0]
-        response = form.submit('preview', expect_errors=True)
-        if response.content_type != 'application/pdf':
-            continue
-        found += problems_of(dossier_url + '/@@ho-tro (Xuất phiếu)',
-                             response)
-        break
+    if support == 'valid':
+        response = accept(browser, code, button='preview')
     else:
-        pytest.fail('no dossier of the workspace could be given a draft')
+        response = decide(browser, code, support, 'Bổ sung bản án.',
+                          button='preview')
+    assert response.content_type == 'application/pdf'
+    found = problems_of('Xuất phiếu (%s)' % support, response)
     assert not found, '\n'.join('%s: %s' % p for p in found)
 
 
