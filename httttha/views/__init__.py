@@ -68,6 +68,9 @@ SDI_TEMPLATES = {
     # and those whose English is not marked for translation
     'substanced.property:templates/propertysheets.pt':
         'substanced/propertysheets.pt',
+    'substanced.sdi.views:templates/batching.pt': 'substanced/batching.pt',
+    'substanced.sdi.views:templates/undo.pt': 'substanced/undo.pt',
+    'substanced.audit:templates/auditing.pt': 'substanced/auditing.pt',
 }
 
 

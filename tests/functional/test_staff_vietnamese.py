@@ -72,13 +72,16 @@ ALLOWED = {
     'PDF', 'Excel',
 }
 
-PATTERN = re.compile(r'(?<!\w)(%s)(?!\w)' % '|'.join(
+#: a word joined to others by dots, hyphens or underscores is part of a
+#: code (``sdi.view``, ``httttha.manage-users``, ``content_type``), not
+#: English
+PATTERN = re.compile(r'(?<![\w.\-])(%s)(?![\w\-]|\.\w)' % '|'.join(
     re.escape(w).replace(r'\ ', r'\s+') for w in sorted(
         ENGLISH, key=len, reverse=True)), re.IGNORECASE)
 
 #: attributes a person reads (or hears) though they are not text; deform's
 #: upload.js shows data-selectfile / data-changefile on a file slot's button
-SHOWN_ATTRIBUTES = ('placeholder', 'aria-label', 'alt', 'title',
+SHOWN_ATTRIBUTES = ('placeholder', 'aria-label', 'alt', 'title', 'label',
                     'data-selectfile', 'data-changefile')
 
 
@@ -87,7 +90,11 @@ def visible_text(html):
     styles, with the title, placeholders, labels for assistive
     technology, tooltips, button values and the options of lists."""
     soup = BeautifulSoup(html, 'html.parser')
-    for hidden in soup(['script', 'style', 'template', 'noscript']):
+    # scripts and styles are no text; <code>, <kbd>, <samp> and <pre> show
+    # codes as they are (permission names, a stored event's data), which
+    # no language translates
+    for hidden in soup(['script', 'style', 'template', 'noscript', 'code',
+                        'kbd', 'samp', 'pre']):
         hidden.decompose()
     parts = [soup.get_text(' ')]
     for element in soup.find_all(True):
@@ -138,6 +145,7 @@ def problems_of(label, response):
 
 def test_checker_finds_an_english_label():
     page = '''<html><head><title>Hồ sơ</title><script>var Save;</script>
+      <code>sdi.view</code>
       </head><body><form><label>Họ và tên</label>
       <input type="submit" value="Save"/>
       <input placeholder="Tìm kiếm"/><select><option>Chọn</option>
@@ -152,6 +160,9 @@ def test_checker_reads_words_whole_and_vietnamese_alone():
     assert english_words('Nhật ký: Đăng nhập, Bổ sung hồ sơ; Phân loại') == []
     # a word inside another, or Vietnamese letters around it, is no hit
     assert english_words('Savings Bắc Ninh Addis thead') == []
+    # codes are no words: a permission, a setting, an index
+    assert english_words('sdi.view httttha.manage-users content_type') == []
+    assert english_words('Edit. View-') == ['Edit']
     assert english_words('Ngày 02/12; log  in; Substance   D') == [
         'log in', 'Substance D']
 
@@ -167,6 +178,11 @@ LOGINS = tuple(r + '.bd' for r in BA_DINH_ROLES) + (
 
 #: containers whose items (one of each kind and state) the walk opens
 CONTAINERS = ('ho-so', 'huong-dan', 'bao-cao', 'khao-sat', 'phong-ban')
+
+
+#: Substance D's views that add a service on GET (a link of the site
+#: administrator's Add menu): walking them would change the data
+CHANGES_ON_GET = {'add_lock_service', 'add_principals_service'}
 
 
 def _kind(registry, obj):
@@ -231,6 +247,7 @@ def pages_of(registry, root, login_name):
         for name, (permitted, get) in sorted(answers(views, obj,
                                                      request).items()):
             if not permitted or not get or name in NO_GET or \
+                    name in CHANGES_ON_GET or \
                     name in OPEN and obj is not root:
                 continue
             url = '/manage%s/@@%s' % (_path(request, obj), name)

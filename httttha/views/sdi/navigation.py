@@ -97,9 +97,65 @@ def sheet_title(request, name):
     return substanced_text(request, name or 'Basic')
 
 
+#: Substance D's content types as the site administrator meets them (in
+#: the breadcrumbs, for objects without a title, and the Add menu)
+CONTENT_TYPES = {
+    'Principals': _('Users and groups'),
+    'Users': _('Accounts'),
+    'Groups': _('Groups'),
+    'Password Resets': _('Password reset requests'),
+    'Catalogs': _('Search indexes'),
+    'Lock Service': _('Locks'),
+    'Code Lists': _('Code lists'),
+    'Folder': _('content-type-folder', default='Folder'),
+    'File': _('content-type-file', default='File'),
+    'User': _('content-type-user', default='User'),
+    'Group': _('content-type-group', default='Group'),
+}
+
+
+#: the events of Substance D's audit log (its Auditing tab)
+AUDIT_EVENTS = {
+    'LoggedIn': _('audit-event-logged-in', default='Logged in'),
+    'ContentAdded': _('audit-event-added', default='Content added'),
+    'ContentRemoved': _('audit-event-removed', default='Content removed'),
+    'ContentModified': _('audit-event-modified', default='Content changed'),
+    'ContentMoved': _('audit-event-moved', default='Content moved'),
+    'ContentDuplicated': _('audit-event-duplicated',
+                           default='Content duplicated'),
+    'ACLModified': _('audit-event-acl', default='Permissions changed'),
+}
+
+
+def audit_event_title(request, name):
+    """An event of Substance D's audit log as people read it."""
+    title = AUDIT_EVENTS.get(name)
+    return request.localizer.translate(title) if title else name
+
+
+def type_title(request, content_type):
+    """A content type's name as people read it."""
+    title = CONTENT_TYPES.get(content_type)
+    return request.localizer.translate(title) if title else content_type
+
+
 class StaffSDIAPI(sdiapi):
     """``request.sdiapi`` whose messages are Vietnamese even where
-    Substance D flashes hard-coded English."""
+    Substance D flashes hard-coded English, and whose breadcrumbs name
+    the root and Substance D's services in Vietnamese."""
+
+    def breadcrumbs(self):
+        crumbs = sdiapi.breadcrumbs(self)
+        # the crumbs run from the (virtual) root down to the context
+        resources = list(lineage(self.request.context))[:len(crumbs)]
+        for crumb, resource in zip(crumbs, reversed(resources)):
+            if IRoot.providedBy(resource):
+                crumb['name'] = product_name(self.request)
+            elif getattr(resource, 'sdi_title', None) is None and \
+                    crumb['content_type'] in CONTENT_TYPES:
+                crumb['name'] = type_title(self.request,
+                                           crumb['content_type'])
+        return crumbs
 
     def get_flash_with_undo_snippet(self, msg, queue='',
                                     allow_duplicate=True):
