@@ -72,10 +72,10 @@ ALLOWED = {
     'PDF', 'Excel',
 }
 
-#: a word joined to others by dots, hyphens or underscores is part of a
-#: code (``sdi.view``, ``httttha.manage-users``, ``content_type``), not
-#: English
-PATTERN = re.compile(r'(?<![\w.\-])(%s)(?![\w\-]|\.\w)' % '|'.join(
+#: a word joined to others by dots, hyphens, underscores or slashes is
+#: part of a code (``sdi.view``, ``httttha.manage-users``,
+#: ``content_type``, a path), not English
+PATTERN = re.compile(r'(?<![\w.\-/])(%s)(?![\w\-/]|\.\w)' % '|'.join(
     re.escape(w).replace(r'\ ', r'\s+') for w in sorted(
         ENGLISH, key=len, reverse=True)), re.IGNORECASE)
 
@@ -90,11 +90,13 @@ def visible_text(html):
     styles, with the title, placeholders, labels for assistive
     technology, tooltips, button values and the options of lists."""
     soup = BeautifulSoup(html, 'html.parser')
-    # scripts and styles are no text; <code>, <kbd>, <samp> and <pre> show
-    # codes as they are (permission names, a stored event's data), which
-    # no language translates
+    # deform's upload.js turns file inputs into a button it labels itself
+    plugin = any('.upload()' in s.get_text() for s in soup('script'))
+    # scripts and styles are no text; <code>, <kbd>, <samp> and <pre>, and
+    # whatever says translate="no", show codes as they are (permission
+    # names, a stored event's data), which no language translates
     for hidden in soup(['script', 'style', 'template', 'noscript', 'code',
-                        'kbd', 'samp', 'pre']):
+                        'kbd', 'samp', 'pre']) + soup(translate='no'):
         hidden.decompose()
     parts = [soup.get_text(' ')]
     for element in soup.find_all(True):
@@ -102,7 +104,7 @@ def visible_text(html):
             if element.get(name):
                 parts.append(element[name])
         if element.name == 'input' and element.get('type') == 'file' and \
-                not element.get('data-selectfile'):
+                not element.get('data-selectfile') and plugin:
             parts.append('Select file')     # upload.js's own label
         if element.name == 'input' and element.get(
                 'type', '').lower() in ('submit', 'button', 'reset') and \
@@ -145,12 +147,14 @@ def problems_of(label, response):
 
 def test_checker_finds_an_english_label():
     page = '''<html><head><title>Hồ sơ</title><script>var Save;</script>
-      <code>sdi.view</code>
+      <code>sdi.view</code><select translate="no"><option>view</option>
+      </select>
       </head><body><form><label>Họ và tên</label>
       <input type="submit" value="Save"/>
       <input placeholder="Tìm kiếm"/><select><option>Chọn</option>
       <option>Timezone</option></select>
       <img alt="Loading indicator"/><input type="file" name="upload"/>
+      <script>$('#x').upload();</script>
       <input type="file" data-selectfile="Chọn tệp…"/></form></body></html>'''
     assert english_words(visible_text(page)) == ['Timezone', 'Save',
                                                   'Loading', 'Select file']
