@@ -52,7 +52,8 @@ def main(global_config, **settings):
     config.include('.evolve')
     config.include('.auditlog')
     config.scan(ignore=['.scripts'])
-    return config.make_wsgi_app()
+    from .views.errors import LastResort
+    return LastResort(config.make_wsgi_app())
 
 
 def _security(config, settings):

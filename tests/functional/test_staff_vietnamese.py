@@ -383,3 +383,28 @@ def test_the_printed_application_is_vietnamese(world, procedure):
         assert response.content_type == 'application/pdf'
         found += problems_of(page.request.path, response)
     assert not found, '\n'.join('%s: %s' % p for p in found)
+
+
+# -- failures -----------------------------------------------------------------
+
+def test_a_failure_anywhere_answers_in_vietnamese(world, monkeypatch):
+    """A view that fails gets the application's error page; what fails
+    where no exception view sees it (here the headers' subscriber, after
+    the view) gets the plain Vietnamese page, never waitress's "Internal
+    Server Error"."""
+    from httttha.views import csp
+    from httttha.views.sdi import agency
+
+    def broken(*args, **kw):
+        raise RuntimeError('hỏng')
+    browser = browser_for(world, 'hotro.bd')
+    monkeypatch.setattr(agency, 'landing', broken)
+    inside = browser.get('/manage/@@httt', expect_errors=True)
+    monkeypatch.undo()
+    monkeypatch.setattr(csp, 'content_security_policy', broken)
+    outside = browser.get('/manage/@@login', expect_errors=True)
+    monkeypatch.undo()
+    for response in (inside, outside):
+        assert response.status_int == 500
+        text = visible_text(response.text)
+        assert 'Lỗi hệ thống' in text and not english_words(text), text
