@@ -25,7 +25,7 @@ from webtest import Upload
 
 from httttha.workflows.dossier import state_of
 
-from ..conftest import ADMIN_PASSWORD, login
+from ..conftest import ADMIN_PASSWORD, flash_text, login
 from ..security.test_role_view_matrix import (  # noqa: F401 (fixture)
     NO_GET,
     OPEN,
@@ -436,3 +436,63 @@ def test_a_failure_anywhere_answers_in_vietnamese(world, monkeypatch):
         assert response.status_int == 500
         text = visible_text(response.text)
         assert 'Lỗi hệ thống' in text and not english_words(text), text
+
+
+#: forms sent empty (or with a bad e-mail): their messages must be
+#: Vietnamese too (login, page, the field to spoil)
+FORMS = (
+    ('hotro.bd', 'BD/ho-so/{submitted}/@@ho-tro', {}),
+    ('hotro.bd', 'BD/ho-so/{in_processing}/@@tra-ket-qua', {}),
+    ('quantri.bd', 'BD/@@them-nguoi-dung', {}),
+    ('hotro.bd', '/manage/principals/users/hotro.bd/@@properties/'
+     'Preferences', {'email': 'khong-phai-thu'}),
+    ('hotro.bd', '/manage/principals/users/hotro.bd/@@change_password', {}),
+    ('bientap.bd', 'BD/@@them-huong-dan', {}),
+    ('baocao.bd', 'BD/@@them-bao-cao', {}),
+)
+BD_PATH = '/manage/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh'
+
+
+@pytest.mark.parametrize('login_name, path, values', FORMS)
+def test_form_messages_are_vietnamese(world, login_name, path, values):
+    env = prepare(registry=world.app.registry)
+    try:
+        folder = root_factory(env['request'])['thads']['cuc-thads-ha-noi'][
+            'chi-cuc-thads-ba-dinh']['ho-so']
+        codes = {}
+        for d in folder.values():
+            if d.procedure == 'HTTT01':
+                codes.setdefault(state_of(d), d.code)
+    finally:
+        transaction.abort()
+        env['closer']()
+    url = path.replace('BD', BD_PATH, 1).format(**codes)
+    browser = browser_for(world, login_name)
+    form = visit(browser, url).forms['deform']
+    for name, value in values.items():
+        form[name] = value
+    button = next(f.name for fields in form.fields.values() for f in fields
+                  if isinstance(f, webtest.forms.Submit) and
+                  f.name not in ('cancel', 'preview', 'reset'))
+    response = form.submit(button, expect_errors=True)
+    assert response.status_int == 200 and response.html.select(
+        '.has-error, .error-msg, .alert-danger'), url
+    found = problems_of(url, response)
+    assert not found, '\n'.join('%s: %s' % p for p in found)
+
+
+def test_saving_a_property_sheet_says_so_in_vietnamese(app):
+    """Substance D flashes a hard-coded 'Updated properties'; the staff
+    read it in Vietnamese, on a sheet without the time zone."""
+    login(app, 'hotro.bd')
+    page = app.get('/manage/principals/users/hotro.bd/@@properties/'
+                   'Preferences')
+    form = page.forms['deform']
+    assert 'tzname' not in form.fields
+    assert [label for _v, _s, label in form['locale'].options] == [
+        'Tiếng Việt', 'Tiếng Anh']
+    form['email'] = 'hotro.moi@example.invalid'
+    page = form.submit('save').follow()
+    assert 'Đã lưu thay đổi' in flash_text(page)
+    assert 'Thông tin cá nhân' in page.html.select_one(
+        '.nav-pills .active').get_text()
