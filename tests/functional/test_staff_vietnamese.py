@@ -91,15 +91,20 @@ def visible_text(html):
     styles, with the title, placeholders, labels for assistive
     technology, tooltips, button values and the options of lists."""
     soup = BeautifulSoup(html, 'html.parser')
-    # deform's upload.js turns file inputs into a button it labels itself
-    plugin = any('.upload()' in s.get_text() for s in soup('script'))
+    # scripts that write English of their own unless told otherwise:
+    # deform's upload.js labels the button of a file input; select2 says
+    # "No results found", "Searching…"
+    scripts = [s.get_text() for s in soup('script')]
+    plugin = any('.upload()' in s for s in scripts)
+    select2 = [s for s in scripts if '.select2(' in s]
     # scripts and styles are no text; <code>, <kbd>, <samp> and <pre>, and
     # whatever says translate="no", show codes as they are (permission
     # names, a stored event's data), which no language translates
     for hidden in soup(['script', 'style', 'template', 'noscript', 'code',
                         'kbd', 'samp', 'pre']) + soup(translate='no'):
         hidden.decompose()
-    parts = [soup.get_text(' ')]
+    parts = [soup.get_text(' ')] + [
+        'No results found' for s in select2 if 'noResults' not in s]
     for element in soup.find_all(True):
         for name in SHOWN_ATTRIBUTES:
             if element.get(name):
@@ -155,10 +160,10 @@ def test_checker_finds_an_english_label():
       <input placeholder="Tìm kiếm"/><select><option>Chọn</option>
       <option>Timezone</option></select>
       <img alt="Loading indicator"/><input type="file" name="upload"/>
-      <script>$('#x').upload();</script>
+      <script>$('#x').upload(); $('#y').select2({});</script>
       <input type="file" data-selectfile="Chọn tệp…"/></form></body></html>'''
-    assert english_words(visible_text(page)) == ['Timezone', 'Save',
-                                                  'Loading', 'Select file']
+    assert english_words(visible_text(page)) == [
+        'Timezone', 'results', 'Save', 'Loading', 'Select file']
 
 
 def test_checker_reads_words_whole_and_vietnamese_alone():
