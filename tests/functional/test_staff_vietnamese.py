@@ -93,7 +93,7 @@ def visible_text(html):
     soup = BeautifulSoup(html, 'html.parser')
     # scripts that write English of their own unless told otherwise:
     # deform's upload.js labels the button of a file input; select2 says
-    # "No results found", "Searching…"
+    # "No results found", "Searching…" unless given static/sdi-vi.js's
     scripts = [s.get_text() for s in soup('script')]
     plugin = any('.upload()' in s for s in scripts)
     select2 = [s for s in scripts if '.select2(' in s]
@@ -104,7 +104,8 @@ def visible_text(html):
                         'kbd', 'samp', 'pre']) + soup(translate='no'):
         hidden.decompose()
     parts = [soup.get_text(' ')] + [
-        'No results found' for s in select2 if 'noResults' not in s]
+        'No results found' for s in select2
+        if 'httttha_select2_language' not in s]
     for element in soup.find_all(True):
         for name in SHOWN_ATTRIBUTES:
             if element.get(name):
@@ -265,7 +266,8 @@ def pages_of(registry, root, login_name):
             if url not in seen:
                 seen.add(url)
                 urls.append(url)
-    return urls
+    # the logout's confirmation (a GET only asks; the POST logs out)
+    return urls + ['/manage/@@logout']
 
 
 def browser_for(world, login_name):
@@ -499,3 +501,15 @@ def test_saving_a_property_sheet_says_so_in_vietnamese(app):
     form['email'] = 'hotro.moi@example.invalid'
     page = form.submit('save').follow()
     assert 'Đã lưu thay đổi' in flash_text(page)
+
+
+def test_every_step_of_a_timeline_has_a_name():
+    """A timeline row names what happened (no raw 'propose'): every
+    transition of both workflows, and the entries recorded outside them."""
+    from httttha.content.dossier import ACTIONS
+    from httttha.workflows.dossier import petition_workflow, request_workflow
+    steps = {name for workflow in (request_workflow, petition_workflow)
+             for name in workflow._transitions}
+    steps |= {'submitted', 'handover_sent', 'decision_received',
+              'survey_answered', 'survey_followed_up'}
+    assert steps - set(ACTIONS) == set()
