@@ -317,7 +317,8 @@ MORE_STATES = 8
 
 def same_view_links(response, seen):
     """The links of a page to the same view with another query (its queue
-    tabs, pager, filters), not seen yet."""
+    tabs, pager, filters) or a subpath (a property sheet's tabs), not seen
+    yet."""
     if response.content_type != 'text/html' or response.status_int != 200:
         return []
     here = response.request.path
@@ -327,9 +328,14 @@ def same_view_links(response, seen):
         if href.query and href.path in ('', here) and \
                 'xuat' not in href.query:
             url = '%s?%s' % (here, href.query)
-            if url not in seen:
-                seen.add(url)
-                links.append(url)
+        elif '/@@' in here and href.path.startswith(here + '/') and \
+                not href.query:
+            url = href.path
+        else:
+            continue
+        if url not in seen:
+            seen.add(url)
+            links.append(url)
     return links
 
 
