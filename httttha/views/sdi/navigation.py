@@ -7,8 +7,8 @@ site administrator holds (see ``services.accounts.roles``); the views here give
 agency roles the property sheets they need under httttha's own
 permissions, and keep a denied page from naming what was denied."""
 from pyramid.events import ContextFound, subscriber
-from pyramid.i18n import TranslationString
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.i18n import TranslationString
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.traversal import find_interface, lineage
 from substanced.interfaces import IRoot

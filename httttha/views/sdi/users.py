@@ -22,6 +22,7 @@ from ...interfaces import IAgency, IDepartment, IStaffUser
 from ...permissions import MANAGE_SITE, MANAGE_USERS, ROLES
 from ...services.accounts import users as service
 from ...services.administration.removal import RemovalRefused
+from ...services.backoffice import casemanagement
 from ..paging import Page
 from ..spreadsheet import xlsx_response
 from . import form_buttons
@@ -76,7 +77,6 @@ def system_notes(request, agency):
     """What the system administrator must set up, on the Tổng cục
     administrator's landing screen (there is no status page of its own):
     the settings' names, which officers never see."""
-    from ...services.backoffice import casemanagement
     if agency.parent_agency is not None or not request.has_permission(
             MANAGE_SITE, request.root):
         return []
