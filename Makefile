@@ -38,13 +38,15 @@ run: data
 	@echo "Cổng công dân: http://127.0.0.1:6543/   Cán bộ: http://127.0.0.1:6543/manage"
 	$(BIN)/pserve $(INI)
 
-# Debian's chromium (browser tests) and PostgreSQL (RelStorage tests),
+# Debian's chromium (browser tests), PostgreSQL (RelStorage tests) and nginx
+# (the deployment test),
 # installed when missing and we may (root); the tests skip nothing silently.
 test-deps:
 	@if [ "$$(id -u)" = 0 ]; then \
 	  need=""; \
 	  command -v chromium >/dev/null || need="$$need chromium"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+	  command -v nginx >/dev/null || test -x /usr/sbin/nginx || need="$$need nginx"; \
 	  if [ -n "$$need" ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
 	  fi; \

@@ -38,9 +38,11 @@ tests_require = [
     'beautifulsoup4',
     'aiosmtpd',
     'playwright',
+    'axe-playwright-python',  # axe-core (bundled) run in the browser tests
     'pypdf',
     'time-machine',  # the date-sensitive tests run at frozen instants
     'openpyxl',  # reads the Excel exports in tests
+    'WSGIProxy2',  # WebTest through nginx to real processes (deploy test)
 ]
 
 setup(
@@ -74,6 +76,8 @@ setup(
             'httttha-audit-sweep = '
             'httttha.scripts.audit_sweep:main',
             'httttha-bench-audit = httttha.bench.audit:main',
+            'httttha-backup = httttha.scripts.backup:main',
+            'httttha-restore = httttha.scripts.backup:restore_main',
         ],
     },
 )

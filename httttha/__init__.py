@@ -23,12 +23,14 @@ def locale_negotiator(request):
 def main(global_config, **settings):
     """Build the WSGI application."""
     from .blobstorage import install as fix_blob_storage
+    from .connections import install as fix_failed_opens
     from .objectmap import install as fast_object_lookup
     from .renamed import install as read_renamed_classes
     from .services.settings import prepare_settings
     # before any database is opened: concurrent commits must not delete
     # each other's blob files (see blobstorage.py)
     fix_blob_storage()
+    fix_failed_opens()
     fast_object_lookup()
     read_renamed_classes()
     settings = prepare_settings(settings)
@@ -48,6 +50,7 @@ def main(global_config, **settings):
     config.include('.services')
     config.include('.views')
     config.include('.views.errors')
+    config.include('.views.health')
     config.include('.views.public.site')
     config.include('.evolve')
     config.include('.auditlog')

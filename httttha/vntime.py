@@ -21,3 +21,8 @@ def local_time(when=None):
 def today():
     """Today in Vietnam."""
     return local_time().date()
+
+
+def shown(when, pattern='%d/%m/%Y %H:%M'):
+    """The instant ``when`` (stored in UTC) written as read in Vietnam."""
+    return local_time(when).strftime(pattern)

@@ -41,7 +41,8 @@ def load(url, paths, seconds, concurrency, setup=None, expect=(200,),
     """``concurrency`` clients request ``paths`` (a list, taken in turn
     from a random start, or a callable(client, i) -> Response) for
     ``seconds``; return (latencies of the successful requests, errors,
-    elapsed, first error messages)."""
+    elapsed, first error messages).  ``url``: the server's, or a list of
+    several servers', each client staying on one of them in turn."""
     latencies, errors, messages = [], [0], []
     lock = threading.Lock()
     state = {}
@@ -57,8 +58,10 @@ def load(url, paths, seconds, concurrency, setup=None, expect=(200,),
             return paths(client, i)
         return client.get(paths[i % len(paths)])
 
+    urls = url if isinstance(url, (list, tuple)) else [url]
+
     def worker(number):
-        client = Client(url)
+        client = Client(urls[number % len(urls)])
         mine, bad = [], 0
         failed_setup = None
         try:

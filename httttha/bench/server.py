@@ -17,6 +17,7 @@ import time
 SERVER_OVERRIDES = {
     'httttha.captcha': 'false',
     'httttha.submit_limit': '1000000000',
+    'httttha.draft_limit': '1000000000',
     'httttha.lookup_failures': '1000000000',
     'httttha.lookup_client_failures': '1000000000',
     'retry.attempts': '10',

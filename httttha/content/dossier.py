@@ -189,6 +189,21 @@ ACTIONS = {
                             default='Unsatisfied feedback followed up'),
 }
 
+#: the first entry of a dossier registered at the agency's counter (B9)
+#: says so: 'submitted' names what the citizen did online
+RECEIVED_AT_COUNTER = _('Received in person')
+
+
+def action_title(dossier, entry):
+    """What timeline ``entry`` of ``dossier`` records, as a message
+    (the action's own name when it has no title)."""
+    action = entry['action']
+    if action == 'submitted' and getattr(
+            dossier, 'channel', 'online') != 'online':
+        return RECEIVED_AT_COUNTER
+    return ACTIONS.get(action, action)
+
+
 #: Loại hỗ trợ, the officer's support decision recorded in a timeline
 #: entry (the user manual "Hướng dẫn sử dụng phần mềm Hỗ trợ trực tuyến",
 #: "Hỗ trợ"), in the original software's order

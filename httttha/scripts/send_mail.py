@@ -3,6 +3,7 @@ queue (``mail.queue_path``) through the SMTP server of the ``mail.*``
 settings.  A message the server does not take stays queued and is tried
 again on the next round."""
 import argparse
+import collections
 import logging
 import os
 import re
@@ -15,12 +16,18 @@ from pyramid_mailer.mailer import Mailer
 from repoze.sendmail.maildir import Maildir
 from repoze.sendmail.queue import QueueProcessor
 
+from ..services.notifications import ensure_maildir
 from ..services.settings import MissingSetting, prepare_settings
 
 log = logging.getLogger('httttha.mail')
 
 NO_QUEUE = ('Chưa cấu hình hàng đợi thư (mail.queue_path): thư được gửi '
             'thẳng qua SMTP, không có hàng đợi nào để gửi.')
+
+
+#: what one round did: messages sent, and messages that failed (kept for
+#: the next round, or set aside when refused for good)
+Round = collections.namedtuple('Round', 'sent failed')
 
 
 class NoQueue(ValueError):
@@ -115,7 +122,7 @@ class Processor(QueueProcessor):
     def __init__(self, mailer, queue_path):
         QueueProcessor.__init__(self, _Attempt(mailer), queue_path,
                                 Maildir=_Queue)
-        self.sent = 0
+        self.sent = self.failed = 0
 
     def _send_message(self, filename):
         attempt = self.mailer
@@ -125,6 +132,7 @@ class Processor(QueueProcessor):
         error = attempt.error
         if error is None:
             return
+        self.failed += 1
         head, tail = os.path.split(filename)
         try:
             # the claim is ours: the processor made it before sending
@@ -136,13 +144,25 @@ class Processor(QueueProcessor):
 
 
 def deliver(settings):
-    """Send every queued message once; return how many were sent."""
+    """Send every queued message once; return the ``Round``."""
     queue_path = settings.get('mail.queue_path')
     if not queue_path:
         raise NoQueue(NO_QUEUE)
+    ensure_maildir(queue_path)
     processor = Processor(smtp_mailer(settings), queue_path)
     processor.send_messages()
-    return processor.sent
+    done = Round(processor.sent, processor.failed)
+    log.info('Đã gửi %d thư, %d thư không gửi được.', *done)
+    return done
+
+
+def summary(done):
+    """The line printed by ``--once``."""
+    line = 'Đã gửi %d thư.' % done.sent
+    if done.failed:
+        line += ' %d thư không gửi được (xem nhật ký httttha.mail).' \
+            % done.failed
+    return line
 
 
 def run(settings, interval):
@@ -175,8 +195,12 @@ def main(argv=None):
     try:
         settings = prepare_settings(get_appsettings(args.config_uri))
         if args.once:
-            sent = deliver(settings)
-            print('Đã gửi %d thư.' % sent)
+            done = deliver(settings)
+            print(summary(done))
+            if done.failed and not done.sent:
+                # mail is down: cron and monitoring must be able to tell
+                # this from "nothing to send"
+                return 1
         else:
             run(settings, args.interval)
     except (NoQueue, MissingSetting) as e:

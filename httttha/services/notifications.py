@@ -4,6 +4,7 @@ transaction commits, and ``httttha-send-mail`` delivers the queue (with
 retries, a message stays queued until the SMTP server takes it).
 Without a queue configured (``mail.queue_path``) they are sent directly,
 still only after the commit."""
+import os
 from email.header import Header
 
 from pyramid.renderers import render
@@ -149,13 +150,21 @@ def includeme(config):
     queue = config.registry.settings.get('mail.queue_path')
     if queue:
         # made once at start: concurrent first sends would race to make it
-        Maildir(queue, create=True)
+        ensure_maildir(queue)
+
+
+def ensure_maildir(path):
+    """Make the mail queue ``path`` a Maildir: repoze.sendmail makes one
+    only where nothing exists and refuses a directory without its three
+    folders (an empty one an administrator or a package made first)."""
+    for sub in ('cur', 'new', 'tmp'):
+        os.makedirs(os.path.join(path, sub), exist_ok=True)
 
 
 def agency_response(request, dossier, entry):
     """A copy of the agency's answer ``entry`` (the dossier page is the
     source of truth): the message, the appointment, the notice as PDF."""
-    from ..content.dossier import ACTIONS
+    from ..content.dossier import action_title
     translate = request.localizer.translate
     attachments = []
     if entry.get('slip'):
@@ -167,9 +176,9 @@ def agency_response(request, dossier, entry):
         request, dossier, 'response', _(
             'mail-response-subject', default='Dossier ${code}: ${action}',
             mapping={'code': dossier.code,
-                     'action': translate(ACTIONS[entry['action']])}),
+                     'action': translate(action_title(dossier, entry))}),
         attachments=attachments, entry=entry,
-        action=translate(ACTIONS[entry['action']]),
+        action=translate(action_title(dossier, entry)),
         appointment=appointment,
         appointment_text=_appointment_text(appointment),
         survey_url=_survey_url(request, dossier, entry))

@@ -58,6 +58,11 @@ DEFAULTS = {
     'httttha.draft_hours': '24',
     'httttha.submit_limit': '10',
     'httttha.submit_window_minutes': '60',
+    # drafts (forms sent, valid or not, keep their uploads until swept):
+    # new drafts per client address and hour, and a cap on the bytes
+    # uploaded into drafts over a draft's lifetime, all clients together
+    'httttha.draft_limit': '60',
+    'httttha.draft_uploads_max_mb': '2048',
     # citizen lookup: failures (unknown code, wrong ID number) allowed per
     # dossier and per client address in one window
     'httttha.lookup_failures': '5',

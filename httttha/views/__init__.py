@@ -58,6 +58,7 @@ SDI_TEMPLATES = {
     'substanced.sdi.views:templates/master.pt': 'master.pt',
     'substanced.sdi.views:templates/acl.pt': 'substanced/acl.pt',
     'substanced.sdi.views:templates/forbidden.pt': 'substanced/forbidden.pt',
+    'substanced.sdi.views:templates/login.pt': 'substanced/login.pt',
     'substanced.folder:templates/contents.pt': 'substanced/contents.pt',
     'substanced.catalog.views:templates/search.pt':
         'substanced/catalog_search.pt',

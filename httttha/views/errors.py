@@ -19,7 +19,9 @@ an exception view answered it), so both go on working.
 import io
 import json
 import logging
+import random
 import sys
+import time
 
 from pyramid.httpexceptions import (
     HTTPBadRequest,
@@ -32,7 +34,12 @@ from pyramid.interfaces import IRootFactory
 from pyramid.renderers import render
 from pyramid.response import Response
 from pyramid.tweens import EXCVIEW
-from pyramid_retry import is_error_retryable
+from pyramid_retry import (
+    IBeforeRetry,
+    is_error_retryable,
+    mark_error_retryable,
+)
+from transaction.interfaces import TransientError
 
 from .. import _
 
@@ -55,6 +62,9 @@ API_MESSAGES = {
     413: ('too_large', _('The request body is too large.')),
     500: ('server_error', _('An error occurred on the server. Please try '
                             'again later.')),
+    503: ('unavailable', _('The service is busy or under maintenance; '
+                           'nothing was saved. Please try again in a '
+                           'moment.')),
 }
 
 
@@ -219,6 +229,21 @@ PLAIN_500 = '''<!DOCTYPE html>
 <p>Đã xảy ra lỗi trong khi xử lý yêu cầu của bạn. Xin vui lòng thử lại
 sau ít phút. Nếu lỗi vẫn tiếp diễn, xin liên hệ bộ phận hỗ trợ.</p>
 <p><a href="/">Về trang chủ</a></p></main></body></html>'''
+PLAIN_503 = '''<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"/>
+<title>Hệ thống đang bận - Hỗ trợ trực tuyến thi hành án dân sự</title>
+</head><body><main><h1>Hệ thống đang bận</h1>
+<p>Yêu cầu của bạn chưa được thực hiện vì hệ thống đang bận hoặc đang được
+bảo trì. Những gì đã lưu trước đó vẫn còn nguyên. Xin quay lại trang trước
+và gửi lại sau ít phút.</p>
+<p><a href="/">Về trang chủ</a></p></main></body></html>'''
+
+#: seconds a client is asked to wait when the database is busy or away
+RETRY_AFTER = '5'
+#: back-off before another attempt: up to BASE × 2^attempt seconds,
+#: uniformly drawn (full jitter), never above CAP
+BACKOFF_BASE = 0.05
+BACKOFF_CAP = 1.0
 
 #: headers of an HTTP error worth passing on to the answer
 KEPT_HEADERS = ('Allow', 'WWW-Authenticate', 'Retry-After')
@@ -237,25 +262,59 @@ def client_error(exc, request):
     return page(request, status, headers)
 
 
+def _disconnected(request, exc):
+    """Whether ``exc`` is the database connection lost (PostgreSQL
+    restarted or away), as RelStorage's driver names those errors."""
+    db = request.registry._zodb_databases.get('')
+    adapter = getattr(getattr(db, 'storage', None), '_adapter', None)
+    driver = getattr(getattr(adapter, 'connmanager', None), 'driver', None)
+    return driver is not None and isinstance(
+        exc, driver.disconnected_exceptions)
+
+
+def busy(request, exc):
+    """Whether ``exc`` says "try again" rather than "this is a bug": a
+    write conflict, or the database connection lost.  The second is
+    marked retryable so that pyramid_retry tries once more on a fresh
+    connection (RelStorage reconnects on the next use)."""
+    if isinstance(exc, TransientError):
+        return True
+    if _disconnected(request, exc):
+        mark_error_retryable(exc)
+        return True
+    return False
+
+
 def server_error(exc, request):
     """5xx and any exception: the traceback in the log, a Vietnamese page
-    for the user.  A conflict that pyramid_retry will retry is not an
-    error (and its page is thrown away)."""
+    for the user.  A conflict or a lost connection is tried again
+    (``before_retry``); when no attempt is left it answers 503 with
+    Retry-After, not 500: nothing was saved, and the same request may
+    succeed in a moment."""
     status = exc.status_int if isinstance(exc, HTTPServerError) else 500
-    if is_error_retryable(request, exc):
-        log.debug('retrying %s after %r', request.path_info, exc)
+    headers = ()
+    if busy(request, exc):
+        if is_error_retryable(request, exc):
+            # pyramid_retry throws the answer away: no page to render
+            return Response(status=503)
+        status, headers = 503, (('Retry-After', RETRY_AFTER),)
+        log.warning('%s %s: gave up after %d attempts (%r)', request.method,
+                    request.path_info, _attempt(request) + 1, exc)
     else:
         log.error('%s %s failed', request.method, request.path_info,
                   exc_info=request.exc_info or True)
     if is_api(request):
-        return json_error(request, status)
+        return json_error(request, status, headers)
     try:
-        return page(request, status)
+        return page(request, status, headers)
     except Exception:
         log.exception('the error page failed too')
-        response = Response(PLAIN_500, status=status,
-                            content_type='text/html', charset='utf-8')
+        response = Response(PLAIN_503 if status == 503 else PLAIN_500,
+                            status=status, content_type='text/html',
+                            charset='utf-8')
         response.cache_control = 'no-store'
+        for name, value in headers:
+            response.headers[name] = value
         return response
 
 
@@ -290,6 +349,24 @@ class LastResort(object):
             return [body]
 
 
+def _attempt(request):
+    return request.environ.get('retry.attempt', 0)
+
+
+def before_retry(event):
+    """Log each retry (INFO: the count per request is the attempt number)
+    and wait a random back-off growing with the attempts, so that the
+    requests that conflicted do not meet again at once."""
+    request = event.request
+    attempt = _attempt(request)
+    delay = random.uniform(0, min(BACKOFF_CAP,
+                                  BACKOFF_BASE * 2 ** attempt))
+    log.info('%s %s: attempt %d failed (%s), trying again in %.0f ms',
+             request.method, request.path_info, attempt + 1,
+             type(event.exception).__name__, delay * 1000)
+    time.sleep(delay)
+
+
 def includeme(config):
     from ..templatelock import install
     # no 500 at a cold start: templates compile one at a time
@@ -300,3 +377,4 @@ def includeme(config):
                           (HTTPServerError, server_error),
                           (Exception, server_error)):
         config.add_exception_view(view, context=context)
+    config.add_subscriber(before_retry, IBeforeRetry)

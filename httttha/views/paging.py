@@ -21,8 +21,9 @@ class Page(object):
 
     def url(self, number, **changes):
         """This listing at page ``number``, with ``changes`` to its
-        query."""
+        query (None removes a parameter)."""
         params = dict(self.request.GET)
         params.update(changes)
+        params = {k: v for k, v in params.items() if v is not None}
         params['page'] = number
         return self.request.path_url + '?' + urlencode(sorted(params.items()))

@@ -1,5 +1,6 @@
 """The real application served by waitress, and Debian's chromium driven by
 Playwright, for tests of what a person sees in a browser."""
+import contextlib
 import os
 import shutil
 import socket
@@ -38,9 +39,34 @@ def _wait_for_port(host, port, timeout=10.0):
 def live_server(template_db, tmp_path_factory):
     """Base URL of the app under waitress, on a copy of the template
     database (the browser tests share it: they only read or log in)."""
+    with serve(template_db, tmp_path_factory.mktemp('browser')) as url:
+        yield url
+
+
+@pytest.fixture(scope='module')
+def living_server(living_db, tmp_path_factory):
+    """Base URL of the app under waitress on a copy of the living
+    database (the demo dossiers), for one module of tests that change
+    them, and the demo dossiers' codes (``services.demo``)."""
+    from httttha.services.demo import demo_dossiers
+    from ..conftest import open_template_root
+    directory = tmp_path_factory.mktemp('browser-living')
+    root, closer = open_template_root(living_db)
+    try:
+        codes = dict(demo_dossiers(root))
+    finally:
+        closer()
+    with serve(living_db, directory) as url:
+        yield url, codes
+
+
+@contextlib.contextmanager
+def serve(source, parent):
+    """The app under waitress on a copy of the database in ``source``
+    (made in ``parent``): its base URL while the block runs."""
     from waitress.server import create_server
-    directory = str(tmp_path_factory.mktemp('browser') / 'db')
-    shutil.copytree(template_db, directory)
+    directory = str(parent / 'db')
+    shutil.copytree(source, directory)
     for name in os.listdir(directory):
         # a copied lock file would make FileStorage refuse to open
         if name.endswith(('.lock', '.tmp')):
@@ -104,3 +130,13 @@ def page(context):
 def screenshot_dir(tmp_path_factory):
     """Screenshots for a person to look at, outside the repository."""
     return tmp_path_factory.mktemp('screenshots')
+
+
+def log_in(page, login, password=None):
+    """Log in through the staff login form (a demo user by default)."""
+    from httttha.services.demo import DEMO_PASSWORD
+    page.goto('/manage/@@login')
+    page.fill('input[name=login]', login)
+    page.fill('input[name=password]', password or DEMO_PASSWORD)
+    page.click('[name="form.submitted"]')
+    page.wait_for_load_state()

@@ -3,9 +3,8 @@ violation is reported, and the widgets that inline scripts initialise
 (deform's upload widget, select2, the contents grid) come to life."""
 import pytest
 
-from httttha.services.demo import DEMO_PASSWORD
-
 from ..conftest import ADMIN_PASSWORD
+from .conftest import log_in
 
 BD = '/manage/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh'
 
@@ -23,14 +22,6 @@ def watched(page):
         "  console.error('Content Security Policy: ' + e.violatedDirective"
         "    + ' ' + e.blockedURI); });")
     return page, errors
-
-
-def log_in(page, login, password=DEMO_PASSWORD):
-    page.goto('/manage/@@login')
-    page.fill('input[name=login]', login)
-    page.fill('input[name=password]', password)
-    page.click('[name="form.submitted"]')
-    page.wait_for_load_state()
 
 
 def goto(page, path):

@@ -20,11 +20,12 @@ def test_home_to_agency_list_to_chi_cuc(page, screenshot_dir):
     page.locator('#menu').get_by_role('link', name='Cơ quan THADS').click()
     page.wait_for_url('**/co-quan-thads')
     assert '63 Cục' in page.locator('#agency-count').inner_text()
-    cuc = page.locator('#agency-tree details').filter(has_text=HA_NOI)
+    cuc = page.locator('#agency-tree > li').filter(
+        has=page.get_by_role('link', name=HA_NOI, exact=True))
     chi_cuc = cuc.get_by_role('link', name=BA_DINH, exact=True)
     assert not chi_cuc.is_visible()  # collapsed until asked for
-    # click the summary beside its link: clicking the link would navigate
-    cuc.locator('summary .muted').click()
+    assert cuc.locator('summary').inner_text() == '30 Chi cục'
+    cuc.locator('summary').click()
     assert chi_cuc.is_visible()
     chi_cuc.click()
     page.wait_for_url('**/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh/')

@@ -44,7 +44,8 @@ def node(page, code):
         'dossiers': int(_text(row.select_one('.dossiers'))),
         'users': int(_text(row.select_one('.users'))),
         'links': {a['class'][0]: a['href']
-                  for a in row.select('.agency-actions a')},
+                  for a in li.find(class_='agency-actions',
+                                   recursive=False).select('a')},
         'open': li.find('details') is not None and
         li.find('details').has_attr('open'),
         'matched': 'match' in li['class'],

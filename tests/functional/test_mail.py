@@ -126,7 +126,7 @@ def test_submission_receipt_end_to_end(app_factory, smtp):
     # 7-bit on disk: the queue does not depend on the locale's encoding
     raw.decode('ascii')
 
-    assert deliver(settings) == 1
+    assert deliver(settings).sent == 1
     (envelope,) = smtp.handler.envelopes
     assert envelope.mail_from == SENDER
     assert envelope.rcpt_tos == ['huong@example.com']
@@ -147,7 +147,7 @@ def test_submission_receipt_end_to_end(app_factory, smtp):
 
     # delivered once: the queue is empty and the next round sends nothing
     assert queued(settings) == []
-    assert deliver(settings) == 0
+    assert deliver(settings).sent == 0
     assert len(smtp.handler.envelopes) == 1
 
 
@@ -173,13 +173,13 @@ def test_no_mail_when_the_transaction_aborts(app_factory, smtp):
         closer()
     assert queued(settings, 'tmp') == []
     assert queued(settings) == []
-    assert deliver(settings) == 0
+    assert deliver(settings).sent == 0
     assert smtp.handler.envelopes == []
 
     # the same with a commit is delivered
     commit_receipt(app)
     assert len(queued(settings)) == 1
-    assert deliver(settings) == 1
+    assert deliver(settings).sent == 1
     (message,) = smtp.handler.messages()
     assert 'K7Q-4M2-XD9' in message['Subject']
     assert queued(settings) == []
@@ -194,8 +194,8 @@ def test_failing_server_keeps_the_message(app_factory, smtp, closed_port,
 
     down = with_port(settings, closed_port)
     with caplog.at_level(logging.INFO, logger='httttha.mail'):
-        assert deliver(down) == 0                # no exception either
-        assert deliver(down) == 0
+        assert deliver(down).sent == 0                # no exception either
+        assert deliver(down).sent == 0
     assert queued(settings) == [name]            # kept, and nothing else
     errors = [r for r in caplog.records
               if r.name == 'httttha.mail' and r.levelno == logging.ERROR]
@@ -204,10 +204,10 @@ def test_failing_server_keeps_the_message(app_factory, smtp, closed_port,
     assert errors[0].exc_info[0] is ConnectionRefusedError
 
     # the server is back: sent at the next round, once
-    assert deliver(settings) == 1
+    assert deliver(settings).sent == 1
     assert len(smtp.handler.envelopes) == 1
     assert queued(settings) == []
-    assert deliver(settings) == 0
+    assert deliver(settings).sent == 0
     assert len(smtp.handler.envelopes) == 1
 
 
@@ -216,10 +216,10 @@ def test_transient_refusal_is_retried(app_factory, smtp):
     settings = app.app.registry.settings
     commit_receipt(app)
     smtp.handler.refuse = '451 4.3.0 Try again later'
-    assert deliver(settings) == 0
+    assert deliver(settings).sent == 0
     assert len(queued(settings)) == 1
     smtp.handler.refuse = None
-    assert deliver(settings) == 1
+    assert deliver(settings).sent == 1
     assert [e.rcpt_tos for e in smtp.handler.envelopes] == [
         ['huong@example.com']]
     assert queued(settings) == []
@@ -230,12 +230,12 @@ def test_permanent_refusal_is_dropped(app_factory, smtp):
     settings = app.app.registry.settings
     commit_receipt(app)
     smtp.handler.refuse = '550 5.1.1 Mailbox unavailable'
-    assert deliver(settings) == 0
+    assert deliver(settings).sent == 0
     # set aside (kept for a look), never tried again
     assert [n for n in queued(settings) if not n.startswith('.')] == []
     assert [n for n in queued(settings) if n.startswith('.rejected-')]
     smtp.handler.refuse = None
-    assert deliver(settings) == 0
+    assert deliver(settings).sent == 0
     assert smtp.handler.envelopes == []
 
 
@@ -259,3 +259,53 @@ def test_command_line(app_factory, smtp, tmp_path, monkeypatch, capsys):
     ini.write_text('[app:main]\nuse = egg:httttha\nmail.host = 127.0.0.1\n')
     assert main([str(ini), '--once']) == 2
     assert 'mail.queue_path' in capsys.readouterr().err
+
+
+def _ini(tmp_path, settings, port):
+    ini = tmp_path / 'mail.ini'
+    ini.write_text('[app:main]\nuse = egg:httttha\nmail.host = 127.0.0.1\n'
+                   'mail.port = %s\nmail.default_sender = %s\n'
+                   'mail.queue_path = %s\n' % (
+                       port, SENDER, settings['mail.queue_path']))
+    return str(ini)
+
+
+def test_command_line_fails_when_nothing_could_be_sent(
+        app_factory, smtp, tmp_path, monkeypatch, capsys):
+    """Cron and monitoring tell "mail is down" (exit 1) from "nothing to
+    send" (exit 0)."""
+    app = app_factory(**{'mail.port': str(smtp.port)})
+    settings = app.app.registry.settings
+    commit_receipt(app)
+    monkeypatch.delenv('HTTTHA_SMTP_PORT', raising=False)
+    monkeypatch.delenv('HTTTHA_MAIL_QUEUE', raising=False)
+    ini = _ini(tmp_path, settings, smtp.port)
+    smtp.handler.refuse = '451 4.3.0 Try again later'
+    assert main([ini, '--once']) == 1
+    out = capsys.readouterr().out
+    assert 'Đã gửi 0 thư. 1 thư không gửi được' in out
+    assert len(queued(settings)) == 1            # kept for the next round
+
+    smtp.handler.refuse = None
+    assert main([ini, '--once']) == 0
+    assert 'Đã gửi 1 thư.' in capsys.readouterr().out
+    assert main([ini, '--once']) == 0            # nothing left to send
+    assert capsys.readouterr().out.strip() == 'Đã gửi 0 thư.'
+    assert len(smtp.handler.envelopes) == 1
+
+
+def test_an_existing_empty_queue_directory_is_used(app_factory, smtp,
+                                                  tmp_path):
+    """A queue directory made beforehand (by a package, by an
+    administrator) is made a Maildir instead of stopping the start."""
+    queue = tmp_path / 'empty-queue'
+    queue.mkdir()
+    app = app_factory(**{'mail.port': str(smtp.port),
+                         'mail.queue_path': str(queue)})
+    settings = app.app.registry.settings
+    assert sorted(os.listdir(queue)) == ['cur', 'new', 'tmp']
+    commit_receipt(app)
+    assert len(queued(settings)) == 1
+    assert deliver(settings) == (1, 0)
+    assert [e.rcpt_tos for e in smtp.handler.envelopes] == [
+        ['huong@example.com']]

@@ -23,7 +23,7 @@ def test_agency_list_has_63_cuc_and_real_chi_cuc(app):
     tree = page.html.select_one('#agency-tree')
     cucs = tree.find_all('li', recursive=False)
     assert len(cucs) == 63
-    titles = [li.find('summary').find('a').get_text() for li in cucs]
+    titles = [li.find('a', recursive=False).get_text() for li in cucs]
     for title in ('Cục Thi hành án dân sự thành phố Hà Nội',
                   'Cục Thi hành án dân sự Thành phố Hồ Chí Minh',
                   'Cục Thi hành án dân sự tỉnh Bắc Kạn',

@@ -307,3 +307,62 @@ def test_application_schemas_need_no_binding(procedure):
         for value in list(vars(node).values()) + [node.widget]:
             assert not isinstance(value, colander.deferred), (node.name,
                                                               value)
+
+
+def _invalid_form_with_a_file(app, remote='127.0.0.1'):
+    """HTTT01 with a PDF but no declaration ticked: refused, and before
+    this the draft kept the PDF all the same."""
+    page = open_form(app, 'HTTT01')
+    form = page.forms['application']
+    fill(form, VALUES['HTTT01'])
+    fill(form, {'files.judgment.upload': Upload(
+        'ban-an.pdf', pdf_bytes(pad=2000), 'application/pdf')})
+    return form.submit('continue', extra_environ={'REMOTE_ADDR': remote})
+
+
+def _drafts(app):
+    from httttha.services.intake.scratch import ensure_scratch, uploaded
+    root, closer = open_root(app)
+    try:
+        scratch = ensure_scratch(root)
+        return len(scratch.drafts), uploaded(scratch)
+    finally:
+        closer()
+
+
+def test_drafts_are_throttled_per_address(app_factory):
+    """Forms that never validate cannot fill the disk from one address:
+    after ``httttha.draft_limit`` drafts in an hour the form is answered
+    with a message and what was typed, and nothing is stored."""
+    app = app_factory(**{'httttha.draft_limit': '2',
+                         'httttha.captcha': 'false'})
+    for _i in range(2):
+        page = _invalid_form_with_a_file(app)
+        assert page.html.select_one('.flash') is None
+        assert errors(page)                      # the declaration
+    assert _drafts(app)[0] == 2
+    page = _invalid_form_with_a_file(app)
+    assert 'Có quá nhiều tờ khai được gửi từ mạng của bạn' in \
+        page.html.select_one('.flash').get_text()
+    assert fields_by_path(page.forms['application'])[
+        'content'][0].value == VALUES['HTTT01']['content']
+    assert _drafts(app)[0] == 2
+    # another address is not concerned
+    _invalid_form_with_a_file(app, remote='10.1.2.3')
+    assert _drafts(app)[0] == 3
+
+
+def test_drafts_uploads_have_a_cap(app_factory):
+    """Once the bytes uploaded into drafts reach
+    ``httttha.draft_uploads_max_mb``, no new draft is stored."""
+    app = app_factory(**{'httttha.draft_uploads_max_mb': '0.001',
+                         'httttha.captcha': 'false'})
+    _invalid_form_with_a_file(app)
+    count, size = _drafts(app)
+    assert count == 1 and size >= 2000
+    page = _invalid_form_with_a_file(app, remote='10.1.2.3')
+    assert 'không nhận thêm tài liệu đính kèm' in \
+        page.html.select_one('.flash').get_text()
+    assert fields_by_path(page.forms['application'])[
+        'applicant.full_name'][0].value == 'Nguyễn Thị Hương'
+    assert _drafts(app) == (count, size)

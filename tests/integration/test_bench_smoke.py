@@ -90,3 +90,20 @@ def test_bench_runs_every_measurement(bench_ini, tmp_path, capsys):
     assert results['db_size_after']['total'] >= \
         results['db_size_before']['total']
     assert by_name['submissions']['requests'] > 0
+
+
+def test_scaleout_smoke(tmp_path, capsys):
+    """The scale-out benchmark (issue 20) end to end on a throwaway
+    PostgreSQL: one round of one process, a few seconds, zero errors."""
+    from httttha.bench import scaleout
+    out = str(tmp_path / 'results')
+    code = scaleout.main(['--ini', os.path.join(PROJECT, 'etc', 'bench.ini'),
+                          '--processes', '1', '--seconds', '3',
+                          '--clients', '2', '--out', out])
+    (name,) = os.listdir(out)
+    with open(os.path.join(out, name)) as f:
+        (result,) = json.load(f)['rounds']
+    assert code == 0, result['messages']
+    assert result['processes'] == 1 and result['errors'] == 0
+    assert result['requests'] > 0
+    assert '| 1 | %d | 0 |' % result['requests'] in capsys.readouterr().out

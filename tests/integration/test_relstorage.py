@@ -133,3 +133,56 @@ def test_production_settings_refuse_an_empty_environment():
         prepare_settings(settings, environ={})
     for name in REQUIRED:
         assert name in str(info.value)
+
+
+def test_healthz_follows_the_database(first_app, postgresql):
+    """503 with Retry-After while PostgreSQL is down, 200 once it is back,
+    without restarting the process."""
+    app = webtest.TestApp(first_app, extra_environ=ENVIRON)
+    assert app.get('/healthz').json['database'] == 'ok'
+    postgresql.pause()
+    try:
+        down = app.get('/healthz', status=503)
+        assert down.json['status'] == 'down'
+        assert down.json['database'] == 'unreachable'
+        assert down.headers['Retry-After'] == '30'
+        # a page: 503 and a Vietnamese page of its own (no layout without
+        # the database), not a 500
+        away = app.get('/co-quan-thads', status=503)
+        assert away.headers['Retry-After'] == '5'
+        assert 'Hệ thống đang bận' in away.text
+    finally:
+        postgresql.resume()
+    # the pooled connections died with the server: the first request that
+    # meets one is tried again on a fresh connection, and succeeds
+    assert cuc_count(first_app) == 63
+    back = app.get('/healthz')
+    assert back.json == dict(back.json, status='ok', database='ok')
+
+
+def test_postgresql_backup_restores_into_new_databases(
+        first_app, postgresql, tmp_path, monkeypatch):
+    """pg_dump of both databases (blobs are in them), restored with
+    pg_restore into empty ones: a process started on those serves the
+    same site."""
+    from httttha.scripts.backup import backup, restore
+    settings = first_app.registry.settings
+    lines = backup(settings, str(tmp_path / 'backup'))
+    assert [line.split(':')[0] for line in lines] == ['main', 'audit']
+    for name in ('restored', 'restored_audit'):
+        postgresql.createdb(name)
+    cache = str(tmp_path / 'cache')
+    environ = dict(production_environ(postgresql, cache),
+                   HTTTHA_ZODB_URI=postgresql.uri('restored', cache + '/m'),
+                   HTTTHA_AUDIT_URI=postgresql.uri('restored_audit',
+                                                   cache + '/a'))
+    restored = {'zodbconn.uri': environ['HTTTHA_ZODB_URI'],
+                'zodbconn.uri.audit': environ['HTTTHA_AUDIT_URI']}
+    assert len(restore(restored, str(tmp_path / 'backup'))) == 2
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    wsgi = main({}, **get_appsettings(PRODUCTION_INI))
+    try:
+        assert cuc_count(wsgi) == 63
+    finally:
+        close_app(wsgi)

@@ -41,6 +41,24 @@ QUEUES = (
     ('unsatisfied', _('workspace-unsatisfied',
                       default='Unsatisfied feedback'), None),
 )
+#: a keyword search spans every queue: this pseudo-queue holds the hits
+#: of all the others (each hit shows the queue its state puts it in)
+EVERY_QUEUE = 'all'
+#: the queue of each state (the queues by deadline, assignee or survey
+#: overlap these)
+STATE_QUEUE = {state: (name, title) for name, title, states in QUEUES
+               if states for state in states}
+#: the queues as the workspace shows them, in groups that fit a tablet
+QUEUE_GROUPS = (
+    (_('queue-group-reception', default='Reception'),
+     ('new', 'resubmitted', 'waiting', 'accepted')),
+    (_('queue-group-processing', default='Processing'),
+     ('processing', 'assignment', 'mine', 'assigned', 'approval',
+      'approved')),
+    (_('queue-group-attention', default='Needs attention'),
+     ('overdue', 'unsatisfied')),
+    (_('queue-group-done', default='Done'), ('completed', 'refused')),
+)
 SORTS = ('submitted', 'due', 'code')
 PAGE_SIZES = (20, 50, 100)
 
@@ -51,14 +69,19 @@ class Filters(object):
 
     def __init__(self, params, classifications=CLASSIFICATIONS):
         self.errors = []
-        self.queue = params.get('hang-doi', 'new')
-        if self.queue not in dict((q[0], q) for q in QUEUES):
+        self.keyword = params.get('tu-khoa', '').strip()[:200]
+        self.queue = params.get('hang-doi', '')
+        # the search form (its button, or Enter) looks in every queue;
+        # a queue's tab narrows the hits to that queue
+        if self.keyword and (not self.queue or 'tim-kiem' in params):
+            self.queue = EVERY_QUEUE
+        if self.queue not in dict((q[0], q) for q in QUEUES) and not (
+                self.queue == EVERY_QUEUE and self.keyword):
             self.queue = 'new'
         self.procedure = params.get('thu-tuc', '')
         if self.procedure not in PROCEDURES:
             self.procedure = ''
         self.subtree = params.get('pham-vi') == 'tat-ca'
-        self.keyword = params.get('tu-khoa', '').strip()[:200]
         # petitions: 'pl-<criterion>' = a value of its code list
         self.classification = {}
         for name, _title, values in classifications:
@@ -172,6 +195,8 @@ def _keyword_docids(catalog, agency, keyword):
 
 def queue_sets(catalog, name, today, user_oid=None):
     """The disjoint sets of docids whose union is queue ``name``."""
+    if name == EVERY_QUEUE:
+        return [_stored(catalog['state'], s) for s in STATE_QUEUE]
     states = dict((q[0], q[2]) for q in QUEUES)[name]
     if states is not None:
         return [_stored(catalog['state'], s) for s in states]
@@ -200,6 +225,8 @@ def queues(request, agency, filters, today):
             base, docids)
     counts = {name: sum(len(within(s)) for s in queue_sets(
         catalog, name, today, me)) for name, _t, _s in QUEUES}
+    counts[EVERY_QUEUE] = sum(counts[name] for name, _t, states in QUEUES
+                              if states)
     chosen = family.IF.multiunion([
         within(s) for s in queue_sets(catalog, filters.queue, today, me)])
     return counts, ResultSet(chosen, len(chosen),
@@ -209,18 +236,20 @@ def queues(request, agency, filters, today):
 def _queues_of_few(catalog, base, queue, today, me, resolver):
     """``queues`` for a few dossiers: each one's state, deadline and
     assignee read from the indexes, in one pass."""
-    state_queue = {state: name for name, _t, states in QUEUES
-                   if states for state in states}
+    state_queue = {state: name for state, (name, _t) in STATE_QUEUE.items()}
     state_of = catalog['state']._rev_index.get
     due_of = catalog['due']._rev_index.get
     assignee_of = catalog['assignee']._rev_index.get
     alert_of = catalog['survey_alert']._rev_index.get
     counts = dict.fromkeys((q[0] for q in QUEUES), 0)
+    counts[EVERY_QUEUE] = 0
     chosen = []
     late = today.toordinal()
     for docid in base:
         state = state_of(docid)
         names = [state_queue.get(state)]
+        if names[0] is not None:
+            names.append(EVERY_QUEUE)
         if state == 'assigned' and me is not None and assignee_of(
                 docid) == me:
             names.append('mine')

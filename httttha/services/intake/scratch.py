@@ -22,7 +22,12 @@ ATTR = '__httttha_scratch__'
 
 
 class Scratch(Persistent):
-    """The three stores, hung on the application root."""
+    """The stores, hung on the application root."""
+
+    #: bytes uploaded into drafts: a ``BTrees.Length`` per hour, under the
+    #: key of the hour the last draft of that hour expires (made on the
+    #: first upload: sites made before it have none)
+    uploads = None
 
     def __init__(self):
         self.drafts = OOBTree()
@@ -100,6 +105,41 @@ def hit(counters, bucket, client, limit, window, now=None, count=True):
     return True
 
 
+#: the upload counters' window (seconds)
+UPLOAD_WINDOW = 3600
+
+
+def uploaded(scratch, now=None):
+    """The bytes uploaded into drafts that may still be kept: an upper
+    bound of what the drafts hold, from at most a day's hourly counters,
+    without loading a draft."""
+    if scratch.uploads is None:
+        return 0
+    now = time.time() if now is None else now
+    return sum(counter() for counter in scratch.uploads.values(
+        min='%010x' % (int(now) + 1)))
+
+
+def count_upload(scratch, size, lifetime, now=None):
+    """Count ``size`` bytes uploaded into a draft living ``lifetime``
+    seconds.  The hour's counter is a ``BTrees.Length``: concurrent
+    uploads add up instead of conflicting."""
+    if not size:
+        return
+    now = time.time() if now is None else now
+    if scratch.uploads is None:
+        scratch.uploads = OOBTree()
+    uploads = scratch.uploads
+    sweep(uploads, now)
+    end = (int(now) // UPLOAD_WINDOW + 1) * UPLOAD_WINDOW + lifetime
+    key = '%010x' % end
+    counter = uploads.get(key)
+    if counter is None:
+        uploads[key] = Length(size)
+    else:
+        counter.change(size)
+
+
 class Draft(Persistent):
     """A citizen's application between the form and the final "Tiếp tục":
     the agency and procedure chosen, the values entered, the uploaded
@@ -120,13 +160,15 @@ class Draft(Persistent):
 class FileStore(PersistentMapping):
     """deform's upload temp store, kept in the draft: files survive a form
     shown again with errors and the way back from the preview.  Uploads
-    are copied into blobs at once so the request's temporary file may go."""
+    are copied into blobs at once so the request's temporary file may go;
+    ``written()`` tells how many bytes this request stored."""
 
     def __setitem__(self, uid, value):
         value = dict(value)
         fp = value.pop('fp', None)
         if fp is not None and 'blob' not in value:
             blob = Blob()
+            size = 0
             with blob.open('w') as out:
                 fp.seek(0)
                 while True:
@@ -134,9 +176,15 @@ class FileStore(PersistentMapping):
                     if not chunk:
                         break
                     out.write(chunk)
+                    size += len(chunk)
             value['blob'] = blob
+            self._v_written = self.written() + size
         value.pop('preview_url', None)
         PersistentMapping.__setitem__(self, uid, value)
+
+    def written(self):
+        """Bytes stored by this request (volatile: not kept)."""
+        return getattr(self, '_v_written', 0)
 
     def get(self, uid, default=None):
         """What deform needs of a kept file: uid, filename, mimetype, size

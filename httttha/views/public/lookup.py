@@ -30,11 +30,17 @@ from ...content.application import (
     application_schema,
     application_sections,
 )
-from ...content.dossier import ACTIONS, HIDDEN_ACTIONS, VN, local_time
+from ...content.dossier import (
+    HIDDEN_ACTIONS,
+    VN,
+    action_title,
+    local_time,
+)
 from ...printing.timeline import notice_pdf
 from ...services.intake import lookup as service
 from ...services.intake.scratch import ensure_scratch
-from ...services.intake.submission import get_draft, limits, new_draft
+from ...services.intake.submission import (
+    DraftRefused, count_draft_uploads, get_draft, limits, new_draft)
 from ...services.intake.supplement import (
     NOT_POSSIBLE,
     can_supplement,
@@ -243,7 +249,7 @@ def _public_timeline(dossier):
             'slip': entry.get('slip'),
             'index': index,
             'when': local_time(entry['when']),
-            'action': ACTIONS.get(entry['action'], entry['action']),
+            'action': action_title(dossier, entry),
             'state': STATE_TITLES.get(entry.get('state')),
             'message': entry.get('message'),
             'appointment': service.shown_appointment(
@@ -359,6 +365,18 @@ class SupplementForm(object):
                 'request_for_supplement': _latest_request(self.dossier),
                 'declaration': DECLARATION, 'message': message}
 
+    def _refused_draft(self, message):
+        """The form as sent, with ``message``; the files it carried are
+        not kept (no draft may hold them)."""
+        store = _Preview()
+        keep_current_files(store, self.dossier)
+        form = self._form(store)
+        try:
+            appstruct = form.validate(self.request.POST.items())
+        except deform.ValidationFailure as failure:
+            return self._render(form, '', failure=failure, message=message)
+        return self._render(form, '', appstruct, message=message)
+
     @view_config(context=IRoot, name='bo-sung-ho-so', permission='view',
                  request_method='GET',
                  renderer='httttha:templates/public/supplement.pt')
@@ -387,9 +405,13 @@ class SupplementForm(object):
         draft = get_draft(self.context, token)
         if draft is None or getattr(draft, 'dossier_oid', None) != get_oid(
                 self.dossier):
-            token = new_draft(self.context, request.registry,
-                              self.dossier.agency,
-                              self.dossier.procedure)
+            try:
+                token = new_draft(self.context, request.registry,
+                                  self.dossier.agency,
+                                  self.dossier.procedure,
+                                  request.client_addr)
+            except DraftRefused as refused:
+                return self._refused_draft(refused.message)
             draft = get_draft(self.context, token)
             draft.dossier_oid = get_oid(self.dossier)
             keep_current_files(draft.files, self.dossier)
@@ -398,6 +420,8 @@ class SupplementForm(object):
             appstruct = form.validate(request.POST.items())
         except deform.ValidationFailure as failure:
             return self._render(form, token, failure=failure)
+        finally:
+            count_draft_uploads(self.context, request.registry, draft)
         try:
             supplement(request, self.dossier, draft, appstruct, form.schema)
         except ValueError as e:

@@ -42,7 +42,9 @@ from ...services.intake import captcha
 from ...services.notifications import lookup_url
 from ...services.intake.scratch import ensure_scratch
 from ...services.intake.submission import (
+    DraftRefused,
     Throttled,
+    count_draft_uploads,
     get_draft,
     limits,
     may_submit,
@@ -232,14 +234,20 @@ class ApplicationForm(object):
             # an error page
             return self._again(draft, token)
         if draft is None:
-            token = new_draft(self.context, request.registry, self.agency,
-                              self.procedure)
+            try:
+                token = new_draft(self.context, request.registry,
+                                  self.agency, self.procedure,
+                                  request.client_addr)
+            except DraftRefused as refused:
+                return self._again(None, '', refused.message)
             draft = get_draft(self.context, token)
         form = self._form(draft, token)
         try:
             appstruct = form.validate(request.POST.items())
         except deform.ValidationFailure as failure:
             return self._render(form, token, failure=failure)
+        finally:
+            count_draft_uploads(self.context, request.registry, draft)
         if not may_submit(self.context, request.registry,
                           request.client_addr):
             return self._render(form, token, appstruct,
@@ -254,16 +262,19 @@ class ApplicationForm(object):
         return HTTPFound(request.resource_url(self.context, 'xac-nhan',
                                               token))
 
-    def _again(self, draft, token):
+    def _again(self, draft, token, message=None):
+        """The form as sent, with ``message`` (the session expired by
+        default), its uploads not kept."""
+        message = message or EXPIRED
         unsaved = draft or _Unsaved()
         form = self._form(_Unsaved(human=unsaved.human), token)
         try:
             appstruct = form.validate(self.request.POST.items())
         except deform.ValidationFailure as failure:
             return self._render(form, token, failure=failure,
-                                message=EXPIRED)
+                                message=message)
         appstruct.pop('captcha', None)
-        return self._render(form, token, appstruct, message=EXPIRED)
+        return self._render(form, token, appstruct, message=message)
 
 
 #: the session key of the drafts this browser filled in or submitted

@@ -121,6 +121,7 @@ def workspace(context, request):
     rows = service.page_rows(context, results, filters, page.start,
                              page.end)
     calendar = deadlines.get_calendar(request.root)
+    titles = {name: title for name, title, _s in service.QUEUES}
     return {
         'agency': context,
         'roles': [roles.ROLES[r].title for r in getattr(user, 'roles', ())
@@ -128,9 +129,13 @@ def workspace(context, request):
         'can_manage_users': has_permission(roles.MANAGE_USERS, context,
                                            request),
         'can_register': has_permission(roles.PROCESS, context, request),
-        'filters': filters, 'queues': service.QUEUES, 'counts': counts,
+        'filters': filters, 'counts': counts,
+        'groups': [(title, [(name, titles[name]) for name in names])
+                   for title, names in service.QUEUE_GROUPS],
+        'every_queue': service.EVERY_QUEUE,
         'page': page, 'has_subs': bool(context.sub_agencies()),
         'rows': [{'dossier': d, 'state': state_of(d),
+                  'queue': service.STATE_QUEUE.get(state_of(d)),
                   'status': deadlines.status(d, today, calendar),
                   'received': local_time(d.submitted)} for d in rows],
         'state_titles': STATE_TITLES, 'procedures': PROCEDURES,

@@ -19,7 +19,7 @@ from ...content.codelist import (
     REFUSE,
     SUPPORT,
 )
-from ...content.dossier import ACTIONS, local_time
+from ...content.dossier import action_title, local_time
 from ...interfaces import IDossier
 from ...printing.timeline import notice_pdf
 from ...services.accounts import roles
@@ -187,8 +187,10 @@ class DecisionView(StepView):
     valid dossier, the appointment; Xuất phiếu, Gửi, Gửi và gửi mail."""
     title = _('Support')
     allowed = staticmethod(processing.can_decide)
-    buttons = (deform.Button('preview', _('Print the notice')),
-               deform.Button('send', _('Send')),
+    # Gửi is the step; Xuất phiếu only looks at the notice beforehand
+    buttons = (deform.Button('preview', _('Print the notice'),
+                             css_class='btn-default'),
+               deform.Button('send', _('Send'), css_class='btn-primary'),
                deform.Button('send_mail', _('Send and e-mail')),
                deform.Button('cancel', _('Cancel'), type='submit'))
 
@@ -221,7 +223,8 @@ class DecisionView(StepView):
             if self.effects.get(appstruct['support']) == REFUSE else ''
 
     def preview_success(self, appstruct):
-        """Xuất phiếu: the notice as it would be sent, nothing recorded."""
+        """Xuất phiếu: the notice as it would be sent, nothing recorded,
+        downloaded (the form stays on the screen)."""
         dossier = self.context
         request = self.request
         support = appstruct['support']
@@ -238,8 +241,10 @@ class DecisionView(StepView):
                  'message': appstruct['message'],
                  'appointment': self._appointment(appstruct),
                  'who': getattr(self.request.user, 'full_name', '')}
+        # a download: the browser stays on the form, as it was, for "Gửi"
         return _pdf(notice_pdf(self.request, dossier, entry),
-                    'phieu-du-thao-%s.pdf' % dossier.code)
+                    'phieu-du-thao-%s.pdf' % dossier.code,
+                    disposition='attachment')
 
     def send_success(self, appstruct, mail=False):
         return self._done(processing.decide, appstruct['support'],
@@ -369,8 +374,7 @@ def detail(context, request):
         'files': [f for f in context.values()
                   if getattr(f, 'is_attachment', False)
                   or getattr(f, 'is_response', False)],
-        'entries': [dict(e, index=i, label=ACTIONS.get(e['action'],
-                                                        e['action']),
+        'entries': [dict(e, index=i, label=action_title(context, e),
                          local=local_time(e['when']),
                          coded=codelists.entry_titles(context, e, request))
                     for i, e in enumerate(context.timeline)],
@@ -460,7 +464,8 @@ def _translated(request, message):
     return request.localizer.translate(message) if message else None
 
 
-def _pdf(body, filename):
+def _pdf(body, filename, disposition='inline'):
     return Response(body, content_type='application/pdf',
-                    content_disposition='inline; filename="%s"' % filename,
+                    content_disposition='%s; filename="%s"' % (
+                        disposition, filename),
                     cache_control='no-store')

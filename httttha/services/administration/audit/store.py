@@ -263,7 +263,14 @@ def in_own_transaction(registry, work, attempts=1):
         return None
     for _attempt in range(attempts):
         manager = transaction.TransactionManager()
-        conn = db.open(transaction_manager=manager)
+        try:
+            conn = db.open(transaction_manager=manager)
+        except Exception:
+            # the database is away (a PostgreSQL restart): this runs after
+            # a response or beside a request, which must not fail for it
+            log.warning('the audit database cannot be opened',
+                        exc_info=True)
+            return None
         try:
             manager.begin()
             result = work(ensure_store(conn.root()))
