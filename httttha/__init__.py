@@ -41,6 +41,9 @@ def main(global_config, **settings):
     config.include('substanced')
     config.add_translation_dirs('httttha:locale/')
     _security(config, settings)
+    # replaces substanced's (the including configuration wins)
+    from .views.sdi.navigation import StaffSDIAPI
+    config.add_request_method(StaffSDIAPI, 'sdiapi', reify=True)
     config.include('.content')
     config.include('.catalog')
     config.include('.workflows')
@@ -52,7 +55,8 @@ def main(global_config, **settings):
     config.include('.evolve')
     config.include('.auditlog')
     config.scan(ignore=['.scripts'])
-    return config.make_wsgi_app()
+    from .views.errors import LastResort
+    return LastResort(config.make_wsgi_app())
 
 
 def _security(config, settings):

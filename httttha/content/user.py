@@ -384,13 +384,23 @@ def _plain(values):
     return dict(values, roles=sorted(values['roles']))
 
 
+#: the languages a user may read the management interface in, by name
+LANGUAGES = (('vi', _('Vietnamese')), ('en', _('English')))
+
+
 class PreferencesSchema(Schema):
-    """What users edit of themselves: e-mail, time zone and language.
-    The login is not here: it changes only through the user
-    administration, under the login rule."""
-    email = substanced.principal.UserSchema().get('email').clone()
-    tzname = substanced.principal.UserSchema().get('tzname').clone()
-    locale = substanced.principal.UserSchema().get('locale').clone()
+    """What users edit of themselves: e-mail and language.  The login is
+    not here: it changes only through the user administration, under the
+    login rule.  Nor is substanced's time zone (an English list of 400
+    zones): every time is shown in Vietnam's (``vntime``), whatever a
+    user's zone says, so the field would change nothing."""
+    email = colander.SchemaNode(
+        colander.String(), title=_('E-mail'),
+        validator=colander.All(colander.Email(), colander.Length(max=100)))
+    locale = colander.SchemaNode(
+        colander.String(), title=_('Language'), missing='vi',
+        widget=deform.widget.SelectWidget(values=LANGUAGES),
+        validator=colander.OneOf([code for code, _t in LANGUAGES]))
 
 
 class StaffPreferencesSheet(PropertySheet):
@@ -405,5 +415,5 @@ def includeme(config):
                              IStaffUser)
     # the same name for IStaffUser hides substanced's sheet for IUser,
     # whose login field let users rename themselves
-    config.add_propertysheet('Preferences', StaffPreferencesSheet,
+    config.add_propertysheet(_('Preferences'), StaffPreferencesSheet,
                              IStaffUser)

@@ -79,7 +79,9 @@ def main(argv=None):
     setup_logging(args.config_uri)
     try:
         env = bootstrap(args.config_uri)
-    except MissingSetting as e:
+    # ValueError: a setting of the handover that cannot be used (its
+    # message says which, in Vietnamese)
+    except (MissingSetting, ValueError) as e:
         print('Lỗi: %s' % e, file=sys.stderr)
         return 2
     request = env['request']

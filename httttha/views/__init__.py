@@ -53,7 +53,7 @@ def download(request, attachment):
 
 # substanced's templates with inline scripts or event handlers, and the
 # copies that carry the request's nonce or bind the handlers from
-# static/sdi-csp.js instead
+# static/sdi-csp.js instead (or translate what substanced left English)
 SDI_TEMPLATES = {
     'substanced.sdi.views:templates/master.pt': 'master.pt',
     'substanced.sdi.views:templates/acl.pt': 'substanced/acl.pt',
@@ -66,19 +66,51 @@ SDI_TEMPLATES = {
         'substanced/catalog_indexing.pt',
     'substanced.catalog.views:templates/catalog.pt': 'substanced/catalog.pt',
     'substanced.db:templates/db.pt': 'substanced/db.pt',
+    # and those whose English is not marked for translation
+    'substanced.property:templates/propertysheets.pt':
+        'substanced/propertysheets.pt',
+    'substanced.sdi.views:templates/batching.pt': 'substanced/batching.pt',
+    'substanced.sdi.views:templates/undo.pt': 'substanced/undo.pt',
+    'substanced.audit:templates/auditing.pt': 'substanced/auditing.pt',
+    'substanced.folder:templates/multiupload.pt':
+        'substanced/multiupload.pt',
+    'substanced.objectmap:templates/referenced.pt':
+        'substanced/referenced.pt',
 }
 
 
 def deform_renderer():
     """Deform's renderer for the management interface: deform's own
     templates, those with inline scripts replaced by copies that carry the
-    request's nonce (templates/deform_sdi)."""
+    request's nonce (templates/deform_sdi), and Substance D's forms'
+    hard-coded English titles translated."""
     from pkg_resources import resource_filename
     from .csp import NonceRendererFactory
     from substanced.form import translator
-    return NonceRendererFactory(
+
+    class Renderer(NonceRendererFactory):
+        def __call__(self, template_name, **kw):
+            if kw.get('field') is not None:
+                translate_titles(kw['field'])
+            return NonceRendererFactory.__call__(self, template_name, **kw)
+    return Renderer(
         (resource_filename('httttha', 'templates/deform_sdi'),
          resource_filename('deform', 'templates')), translator=translator)
+
+
+def translate_titles(field):
+    """Substance D's schemas and buttons carry plain English titles
+    ('Name', 'Title', 'Add'), never translated: look them up in its
+    catalog (httttha's own titles are translation strings, left alone)."""
+    from pyramid.threadlocal import get_current_request
+    from .sdi.navigation import substanced_text
+    request = get_current_request()
+    if request is None:
+        return
+    for item in [field] + list(getattr(field, 'buttons', ())):
+        title = getattr(item, 'title', None)
+        if type(title) is str and title:
+            item.title = substanced_text(request, title)
 
 
 def includeme(config):

@@ -20,6 +20,7 @@ import io
 import json
 import logging
 import random
+import sys
 import time
 
 from pyramid.httpexceptions import (
@@ -315,6 +316,37 @@ def server_error(exc, request):
         for name, value in headers:
             response.headers[name] = value
         return response
+
+
+class LastResort(object):
+    """The WSGI application around Pyramid's router.  What fails where no
+    exception view sees it (a response callback such as the session's
+    cookie, a ``NewResponse`` subscriber, pyramid_tm's commit) answers
+    ``PLAIN_500``, in Vietnamese, rather than waitress's English "Internal
+    Server Error".  Anything else is the router's (``registry``…)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __getattr__(self, name):
+        return getattr(self.app, name)
+
+    def __call__(self, environ, start_response):
+        try:
+            return self.app(environ, start_response)
+        except Exception:
+            log.exception('%s %s failed outside the exception views',
+                          environ.get('REQUEST_METHOD'),
+                          environ.get('PATH_INFO'))
+            from .csp import SECURITY_HEADERS
+            body = PLAIN_500.encode('utf-8')
+            headers = [('Content-Type', 'text/html; charset=utf-8'),
+                       ('Content-Length', str(len(body))),
+                       ('Cache-Control', 'no-store')]
+            headers += list(SECURITY_HEADERS.items())
+            start_response('500 Internal Server Error', headers,
+                           sys.exc_info())
+            return [body]
 
 
 def _attempt(request):

@@ -18,7 +18,7 @@ from substanced.util import get_oid
 from httttha.scripts.handover import main
 from httttha.services.backoffice import casemanagement as cm
 
-from ..conftest import close_app, make_settings, open_root, \
+from ..conftest import close_app, login, make_settings, open_root, \
     open_template_root
 from .submission import find_dossier, pdf_bytes, staff_act, submit_dossier
 
@@ -180,24 +180,30 @@ def write_ini(path, directory, **extra):
     return str(path)
 
 
-def test_console_script(app_factory, receiver, closed_port, tmp_path,
-                        capsys):
-    # no receiver configured: the dossier waits, and says why
+NOT_CONNECTED = ('Chưa kết nối được phần mềm quản lý thi hành án; hồ sơ '
+                 'sẽ được chuyển tự động khi kết nối lại')
+
+
+def test_console_script(app_factory, receiver, tmp_path, capsys, caplog):
+    # no receiver configured: the dossier waits, and says why (to the
+    # officer, what will happen; no setting's name)
     app = make_app(app_factory)
     code = transferred(app)
     handover = hand_over(app, code)
     assert handover['state'] == 'pending'
-    assert 'httttha.case_management_url' in handover['last_error']
+    assert handover['last_error'] == NOT_CONNECTED
     directory = app.app.registry.settings['substanced.uploads_tempdir']
     close_app(app.app)                  # one process at a time on the file
 
-    # the receiver does not answer: nothing handed over, and the exit code
-    # says so to cron and monitoring
-    down = write_ini(tmp_path / 'down.ini', directory, **{
-        'httttha.case_management_url': 'http://127.0.0.1:%d/x' % closed_port,
-        'httttha.case_management_token': OUT_TOKEN})
-    assert main([down, '--once']) == 1
-    assert 'Đã chuyển 0 hồ sơ' in capsys.readouterr().out
+    # a round of the script without a receiver: Vietnamese throughout, and
+    # nothing handed over, which the exit code tells cron and monitoring
+    ini = write_ini(tmp_path / 'none.ini', directory)
+    caplog.clear()
+    assert main([ini, '--once']) == 1
+    assert 'Đã chuyển 0 hồ sơ, 1 hồ sơ chưa chuyển được' in \
+        capsys.readouterr().out
+    assert NOT_CONNECTED in caplog.text
+    assert 'case-management' not in caplog.text
 
     ini = write_ini(tmp_path / 'handover.ini', directory, **{
         'httttha.case_management_url': receiver.url,
@@ -372,3 +378,28 @@ def test_security_headers_and_no_cookie(app_factory):
     assert response.headers['X-Content-Type-Options'] == 'nosniff'
     assert response.headers['Cache-Control'] == 'no-store'
 
+
+
+def test_the_officer_reads_what_happens_the_administrator_what_to_set(
+        app_factory):
+    """Issue 19: no receiver configured.  The officer reads that the
+    dossier will go by itself, never a setting's name; the Tổng cục's
+    administrator reads which settings to give."""
+    app = make_app(app_factory)
+    code = transferred(app)
+    hand_over(app, code)
+    login(app, 'hotro.bd')
+    page = app.get('/manage/thads/cuc-thads-ha-noi/chi-cuc-thads-ba-dinh/'
+                   'ho-so/%s/@@chi-tiet' % code)
+    assert NOT_CONNECTED in page.html.select_one('#handover-note').get_text()
+    assert 'case_management' not in page.text
+    login(app, 'quantri.hn')
+    page = app.get('/manage/thads/cuc-thads-ha-noi/@@nguoi-dung')
+    assert not page.html.select('.system-note')
+    login(app, 'quantri.tc')
+    (note,) = [' '.join(n.get_text().split()) for n in
+               app.get('/manage/thads/@@nguoi-dung').html.select(
+                   '.system-note')]
+    assert 'httttha.case_management_url' in note
+    assert 'HTTTHA_CASE_MANAGEMENT_TOKEN' in note
+    assert 'Số hồ sơ đang chờ chuyển: 1.' in note

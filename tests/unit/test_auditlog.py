@@ -126,7 +126,8 @@ def test_the_sdi_reads_it(app_factory):
     code = submit_dossier(app, 'HTTT02')
     login(app, 'admin', ADMIN_PASSWORD)
     page = app.get('/manage/@@auditing')
-    assert 'ContentAdded' in page.text and code in page.text
+    # the event's name as people read it (issue 19), its data as it is
+    assert 'Thêm nội dung' in page.text and code in page.text
     assert app.get('/manage/@@auditstream-sse').text.startswith('id: ')
     stream = app.get('/manage/@@auditstream-sse?all=1',
                      headers={'Last-Event-Id': '0-0'})

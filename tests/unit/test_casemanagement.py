@@ -124,14 +124,16 @@ def test_settings_choose_the_connector():
         'httttha.case_management_timeout': '7'})
     assert isinstance(connector, HttpCaseManagement)
     assert connector.timeout == 7
-    # no URL, or no token: nothing is sent, and it says why
+    # no URL, or no token: nothing is sent, and it says what happens (the
+    # administrator's screen names the settings: cm.admin_notes)
     for settings in ({}, {'httttha.case_management_url':
                           'https://tha.example.invalid/api'}):
         connector = cm.from_settings(settings)
         assert isinstance(connector, NotConfigured)
         with pytest.raises(HandoverFailed) as info:
             connector.send(PAYLOAD)
-        assert 'httttha.case_management_url' in str(info.value)
+        assert info.value.reason == cm.NOT_CONFIGURED
+        assert info.value.unreachable
 
 
 def test_includeme_registers_the_connector():

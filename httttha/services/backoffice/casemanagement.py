@@ -81,10 +81,24 @@ SYSTEM = _('Case-management software')
 SENT_MESSAGE = _('The dossier has been handed over to the enforcement '
                  'processing unit.')
 DECISION_MESSAGE = _('Enforcement decision No. ${number} of ${date}')
-NOT_CONFIGURED = _('No case-management software is configured '
-                   '(httttha.case_management_url and '
-                   'httttha.case_management_token): the dossier waits '
-                   'until it is.')
+#: what the officer reads: what happens, never a setting's name (the
+#: administrator's screen names it: ``ADMIN_NOT_CONFIGURED``)
+NOT_CONFIGURED = _('handover-not-connected',
+                   default='The case-management software is not connected; '
+                   'the dossier will be handed over automatically once it '
+                   'is.')
+#: a dossier the receiver refused (or that could not be prepared)
+HELD = _('handover-held',
+         default='The case-management software has not taken the dossier '
+                 'yet; it is tried again automatically. If this lasts, '
+                 'tell the system administrator.')
+ADMIN_NOT_CONFIGURED = _(
+    'handover-admin-not-configured',
+    default='Handover to the case-management software (Chuyển thụ lý '
+            'THA) is not configured: set httttha.case_management_url and '
+            'httttha.case_management_token (environment '
+            'HTTTHA_CASE_MANAGEMENT_URL and HTTTHA_CASE_MANAGEMENT_TOKEN). '
+            '${count} dossier(s) are waiting.')
 REFUSED = _('The case-management software answered ${status}: ${detail}')
 UNREACHABLE = _('The case-management software could not be reached: '
                 '${error}')
@@ -147,8 +161,9 @@ class HttpCaseManagement(object):
 
     def __init__(self, url, token, timeout=10):
         if urllib.parse.urlsplit(url).scheme not in ('http', 'https'):
-            raise ValueError('httttha.case_management_url must be an http '
-                             'or https URL: %r' % url)
+            raise ValueError('httttha.case_management_url '
+                             '(HTTTHA_CASE_MANAGEMENT_URL) phải là địa chỉ '
+                             'http hoặc https: %r' % url)
         self.url = url
         self.token = token
         self.timeout = float(timeout)
@@ -436,7 +451,7 @@ def deliver(request, dossier, timeout=None):
         handover['last_error'] = translate(e.reason)
         handover['unreachable'] = e.unreachable
         log.warning('Chưa chuyển được hồ sơ %s (lần %d): %s', dossier.code,
-                    handover['attempts'], e)
+                    handover['attempts'], handover['last_error'])
         return False
     except Exception as e:
         # a bug must not cost the officer's transfer: it stays pending
@@ -524,6 +539,25 @@ def deliver_pending(request, limit=100, commit=None):
 def pending_count(root):
     pending = pending_set(root)
     return len(pending) if pending is not None else 0
+
+
+def officer_note(handover):
+    """What an officer reads of a handover that has not gone through: that
+    it will go by itself, or (refused by the receiver) whom to tell; the
+    technical reason (``last_error``) is for the logs and administrators."""
+    if not handover or handover.get('state') == 'sent' or \
+            not handover.get('last_error'):
+        return None
+    return NOT_CONFIGURED if handover.get('unreachable') else HELD
+
+
+def admin_notes(request):
+    """The lines of the system administrator's screen about the handover:
+    the settings to give when no receiver is configured."""
+    if not isinstance(case_management(request.registry), NotConfigured):
+        return []
+    return [_(ADMIN_NOT_CONFIGURED,
+              mapping={'count': pending_count(request.root)})]
 
 
 # the decision reported back

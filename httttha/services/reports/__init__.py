@@ -415,6 +415,8 @@ def admin_results(request, agency, filters):
 def page_of(request, docids, start, end):
     """The reports of one page of ``docids``, the latest issued first
     (then the latest entered)."""
+    if end <= start or not len(docids):
+        return []       # hypatia refuses a sort with limit 0
     catalog = find_catalog(request.root, 'httttha')
     ordered = catalog['report_issued'].sort(
         docids, reverse=True, limit=end, raise_unsortable=False)

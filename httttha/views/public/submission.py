@@ -17,6 +17,7 @@ import hashlib
 import colander
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.i18n import TranslationString
 from repoze.lru import LRUCache
 from pyramid.response import Response
 from pyramid.session import check_csrf_token
@@ -460,7 +461,10 @@ class Confirmation(object):
             'addressee': self.agency.title,
             'sections': [
                 (translate(h) if h else None,
-                 [(translate(label), value or '') for label, value in rows])
+                 # a value may be a choice's label ("Người được thi hành án")
+                 [(translate(label), translate(value) if isinstance(
+                     value, TranslationString) else value or '')
+                  for label, value in rows])
                 for h, rows in values['sections']],
             'attachments': values['files'],
             'place': '',

@@ -24,7 +24,12 @@ from ...interfaces import IDossier
 from ...printing.timeline import notice_pdf
 from ...services.accounts import roles
 from ...services.administration import audit, codelists
-from ...services.backoffice import periods, petitions, processing
+from ...services.backoffice import (
+    casemanagement,
+    periods,
+    petitions,
+    processing,
+)
 from ...services.intake.submission import limits
 from ...workflows.dossier import STATE_TITLES, state_of
 from ..public.forms import CheckedFileWidget
@@ -375,6 +380,8 @@ def detail(context, request):
                     for i, e in enumerate(context.timeline)],
         'state_titles': STATE_TITLES,
         'handover': getattr(context, 'handover', None),
+        'handover_note': _translated(request, casemanagement.officer_note(
+            getattr(context, 'handover', None))),
         'decision': getattr(context, 'decision', None),
         'can': {'decide': processing.can_decide(context),
                 'originals': processing.can_receive_originals(context),
@@ -451,6 +458,10 @@ def attachment(context, request):
         raise HTTPNotFound()
     audit.record(request, 'dossier.file', context, file=found.__name__)
     return download(request, found)
+
+
+def _translated(request, message):
+    return request.localizer.translate(message) if message else None
 
 
 def _pdf(body, filename, disposition='inline'):

@@ -8,6 +8,7 @@ agency roles the property sheets they need under httttha's own
 permissions, and keep a denied page from naming what was denied."""
 from pyramid.events import ContextFound, subscriber
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.i18n import TranslationString
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.traversal import find_interface, lineage
 from substanced.interfaces import IRoot
@@ -15,9 +16,8 @@ from substanced.property.views import (
     PropertySheetsView,
     has_permission_to_view_any_propertysheet,
 )
-from substanced.sdi import MANAGE_ROUTE_NAME, mgmt_view
+from substanced.sdi import MANAGE_ROUTE_NAME, mgmt_view, sdiapi
 from substanced.sdi.views.manage import ManagementViews
-from substanced.util import acquire
 
 from ... import _
 from ...interfaces import IAgency, IDepartment, IDossier, IStaffUser
@@ -70,11 +70,114 @@ def hide_denied_dossiers(event):
         raise HTTPNotFound(request.path_info)  # as the router's own 404
 
 
+#: the management interface's name, where Substance D says its own
+PRODUCT = _('Online support for civil judgment enforcement (staff)')
+
+
+def product_name(request):
+    """The management interface's name in the header and the titles."""
+    return request.localizer.translate(PRODUCT)
+
+
+def substanced_text(request, text):
+    """``text`` in Vietnamese when it is one of Substance D's English
+    strings that its code does not mark for translation ('Updated
+    properties', a property sheet's name): the ``substanced`` catalog
+    holds them; any other text is returned as it is."""
+    if not text or isinstance(text, TranslationString):
+        return request.localizer.translate(text) if text else text
+    translated = request.localizer.translate(
+        TranslationString(text, domain='substanced'))
+    return text if translated == text else translated
+
+
+def sheet_title(request, name):
+    """A property sheet's tab: its name, translated (Substance D's unnamed
+    sheets are 'Basic')."""
+    return substanced_text(request, name or 'Basic')
+
+
+#: Substance D's content types as the site administrator meets them (in
+#: the breadcrumbs, for objects without a title, and the Add menu)
+CONTENT_TYPES = {
+    'Principals': _('Users and groups'),
+    'Users': _('Accounts'),
+    'Groups': _('Groups'),
+    'Password Resets': _('Password reset requests'),
+    'Catalogs': _('Search indexes'),
+    'Lock Service': _('Locks'),
+    'Code Lists': _('Code lists'),
+    'Folder': _('content-type-folder', default='Folder'),
+    'File': _('content-type-file', default='File'),
+    'User': _('content-type-user', default='User'),
+    'Group': _('content-type-group', default='Group'),
+}
+
+
+#: the events of Substance D's audit log (its Auditing tab)
+AUDIT_EVENTS = {
+    'LoggedIn': _('audit-event-logged-in', default='Logged in'),
+    'ContentAdded': _('audit-event-added', default='Content added'),
+    'ContentRemoved': _('audit-event-removed', default='Content removed'),
+    'ContentModified': _('audit-event-modified', default='Content changed'),
+    'ContentMoved': _('audit-event-moved', default='Content moved'),
+    'ContentDuplicated': _('audit-event-duplicated',
+                           default='Content duplicated'),
+    'ACLModified': _('audit-event-acl', default='Permissions changed'),
+}
+
+
+def audit_event_title(request, name):
+    """An event of Substance D's audit log as people read it."""
+    title = AUDIT_EVENTS.get(name)
+    return request.localizer.translate(title) if title else name
+
+
+def type_title(request, content_type):
+    """A content type's name as people read it."""
+    title = CONTENT_TYPES.get(content_type)
+    return request.localizer.translate(title) if title else content_type
+
+
+class StaffSDIAPI(sdiapi):
+    """``request.sdiapi`` whose messages are Vietnamese even where
+    Substance D flashes hard-coded English, and whose breadcrumbs name
+    the root and Substance D's services in Vietnamese."""
+
+    def breadcrumbs(self):
+        crumbs = sdiapi.breadcrumbs(self)
+        # the crumbs run from the (virtual) root down to the context
+        resources = list(lineage(self.request.context))[:len(crumbs)]
+        for crumb, resource in zip(crumbs, reversed(resources)):
+            if IRoot.providedBy(resource):
+                crumb['name'] = product_name(self.request)
+            elif getattr(resource, 'sdi_title', None) is None and \
+                    crumb['content_type'] in CONTENT_TYPES:
+                crumb['name'] = type_title(self.request,
+                                           crumb['content_type'])
+        return crumbs
+
+    def get_flash_with_undo_snippet(self, msg, queue='',
+                                    allow_duplicate=True):
+        return sdiapi.get_flash_with_undo_snippet(
+            self, substanced_text(self.request, msg), queue, allow_duplicate)
+
+    def flash(self, msg, queue='info', allow_duplicate=True):
+        return sdiapi.flash(self, substanced_text(self.request, msg), queue,
+                            allow_duplicate)
+
+
 def page_title(request):
-    """The title of a management page: never that of a denied resource."""
-    if getattr(request, 'exception', None) is not None:
-        return acquire(request.root, 'sdi_title', '')
-    return request.sdiapi.sdi_title()
+    """The title of a management page: the nearest agency's (or other
+    titled object's) name, the product's where there is none (the root's
+    is substanced's "Substance D"); never that of a denied resource."""
+    if getattr(request, 'exception', None) is None:
+        for resource in lineage(request.context):
+            title = not IRoot.providedBy(resource) and getattr(
+                resource, 'sdi_title', None)
+            if title:
+                return title
+    return product_name(request)
 
 
 def breadcrumbs(request):

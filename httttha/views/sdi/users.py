@@ -19,9 +19,10 @@ from ...content.user import (
     admin_grant_refused,
 )
 from ...interfaces import IAgency, IDepartment, IStaffUser
-from ...permissions import MANAGE_USERS, ROLES
+from ...permissions import MANAGE_SITE, MANAGE_USERS, ROLES
 from ...services.accounts import users as service
 from ...services.administration.removal import RemovalRefused
+from ...services.backoffice import casemanagement
 from ..paging import Page
 from ..spreadsheet import xlsx_response
 from . import form_buttons
@@ -59,6 +60,7 @@ def users(context, request):
     return {
         'rows': rows,
         'page': page,
+        'system_notes': system_notes(request, context),
         'keyword': filters.keyword,
         'filters': filters,
         'agencies': service.subtree(context),
@@ -69,6 +71,17 @@ def users(context, request):
             context, '@@them-nguoi-dung',
             query={'don-vi': filters.agency} if filters.agency else {}),
     }
+
+
+def system_notes(request, agency):
+    """What the system administrator must set up, on the Tổng cục
+    administrator's landing screen (there is no status page of its own):
+    the settings' names, which officers never see."""
+    if agency.parent_agency is not None or not request.has_permission(
+            MANAGE_SITE, request.root):
+        return []
+    translate = request.localizer.translate
+    return [translate(note) for note in casemanagement.admin_notes(request)]
 
 
 #: the export's columns
