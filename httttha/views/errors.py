@@ -262,10 +262,10 @@ def client_error(exc, request):
     return page(request, status, headers)
 
 
-def _disconnected(request, exc):
+def _disconnected(registry, exc):
     """Whether ``exc`` is the database connection lost (PostgreSQL
     restarted or away), as RelStorage's driver names those errors."""
-    db = request.registry._zodb_databases.get('')
+    db = registry._zodb_databases.get('')
     adapter = getattr(getattr(db, 'storage', None), '_adapter', None)
     driver = getattr(getattr(adapter, 'connmanager', None), 'driver', None)
     return driver is not None and isinstance(
@@ -279,7 +279,7 @@ def busy(request, exc):
     connection (RelStorage reconnects on the next use)."""
     if isinstance(exc, TransientError):
         return True
-    if _disconnected(request, exc):
+    if _disconnected(request.registry, exc):
         mark_error_retryable(exc)
         return True
     return False
@@ -321,9 +321,11 @@ def server_error(exc, request):
 class LastResort(object):
     """The WSGI application around Pyramid's router.  What fails where no
     exception view sees it (a response callback such as the session's
-    cookie, a ``NewResponse`` subscriber, pyramid_tm's commit) answers
-    ``PLAIN_500``, in Vietnamese, rather than waitress's English "Internal
-    Server Error".  Anything else is the router's (``registry``…)."""
+    cookie, a ``NewResponse`` subscriber, pyramid_tm's commit or begin)
+    answers ``PLAIN_500``, in Vietnamese, rather than waitress's English
+    "Internal Server Error"; a conflict or the database away there answers
+    ``PLAIN_503`` with Retry-After, as inside the views.  Anything else is
+    the router's (``registry``…)."""
 
     def __init__(self, app):
         self.app = app
@@ -334,18 +336,27 @@ class LastResort(object):
     def __call__(self, environ, start_response):
         try:
             return self.app(environ, start_response)
-        except Exception:
-            log.exception('%s %s failed outside the exception views',
-                          environ.get('REQUEST_METHOD'),
-                          environ.get('PATH_INFO'))
+        except Exception as exc:
             from .csp import SECURITY_HEADERS
-            body = PLAIN_500.encode('utf-8')
-            headers = [('Content-Type', 'text/html; charset=utf-8'),
-                       ('Content-Length', str(len(body))),
-                       ('Cache-Control', 'no-store')]
+            if isinstance(exc, TransientError) or _disconnected(
+                    self.app.registry, exc):
+                log.warning('%s %s: %r outside the exception views',
+                            environ.get('REQUEST_METHOD'),
+                            environ.get('PATH_INFO'), exc)
+                status, body = '503 Service Unavailable', PLAIN_503
+                headers = [('Retry-After', RETRY_AFTER)]
+            else:
+                log.exception('%s %s failed outside the exception views',
+                              environ.get('REQUEST_METHOD'),
+                              environ.get('PATH_INFO'))
+                status, body = '500 Internal Server Error', PLAIN_500
+                headers = []
+            body = body.encode('utf-8')
+            headers += [('Content-Type', 'text/html; charset=utf-8'),
+                        ('Content-Length', str(len(body))),
+                        ('Cache-Control', 'no-store')]
             headers += list(SECURITY_HEADERS.items())
-            start_response('500 Internal Server Error', headers,
-                           sys.exc_info())
+            start_response(status, headers, sys.exc_info())
             return [body]
 
 

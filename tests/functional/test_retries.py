@@ -71,3 +71,16 @@ def test_the_api_answers_503_in_json(app, caplog, monkeypatch):
     assert page.json['error'] == 'unavailable'
     assert 'yêu cầu chưa được lưu' in page.json['message']
     _gave_up(caplog, attempts)
+
+
+def test_a_conflict_outside_the_views_answers_503(app, monkeypatch):
+    """Where no exception view sees it (here the headers' subscriber),
+    a conflict answers the plain 503 page with Retry-After, not 500."""
+    from httttha.views import csp
+
+    def conflicting(*args, **kw):
+        raise ConflictError('a concurrent change')
+    monkeypatch.setattr(csp, 'content_security_policy', conflicting)
+    page = app.get('/', status=503)
+    assert page.headers['Retry-After'] == '5'
+    assert '<h1>Hệ thống đang bận</h1>' in page.text
