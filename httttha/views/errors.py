@@ -40,6 +40,7 @@ from pyramid_retry import (
     mark_error_retryable,
 )
 from transaction.interfaces import TransientError
+from ZODB.POSException import POSKeyError
 
 from .. import _
 
@@ -285,6 +286,18 @@ def busy(request, exc):
     return False
 
 
+def stale(request, exc):
+    """Whether ``exc`` is an object missing from a first attempt's view
+    of the database: after PostgreSQL restarts, a process's first view
+    can miss what the other process committed meanwhile (RelStorage's
+    POSKeyError).  It is tried once more on a fresh view; missing again,
+    it is a real error."""
+    if isinstance(exc, POSKeyError) and _attempt(request) == 0:
+        mark_error_retryable(exc)
+        return is_error_retryable(request, exc)
+    return False
+
+
 def server_error(exc, request):
     """5xx and any exception: the traceback in the log, a Vietnamese page
     for the user.  A conflict or a lost connection is tried again
@@ -293,6 +306,8 @@ def server_error(exc, request):
     succeed in a moment."""
     status = exc.status_int if isinstance(exc, HTTPServerError) else 500
     headers = ()
+    if stale(request, exc):
+        return Response(status=503)         # thrown away: tried again
     if busy(request, exc):
         if is_error_retryable(request, exc):
             # pyramid_retry throws the answer away: no page to render

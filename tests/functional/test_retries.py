@@ -84,3 +84,29 @@ def test_a_conflict_outside_the_views_answers_503(app, monkeypatch):
     page = app.get('/', status=503)
     assert page.headers['Retry-After'] == '5'
     assert '<h1>Hệ thống đang bận</h1>' in page.text
+
+
+def test_a_missing_object_is_tried_once_more(app, caplog):
+    """A POSKeyError on a first attempt (a stale view after a database
+    restart) is tried once on a fresh view; missing again, it is a real
+    error (500, logged), not a busy database."""
+    from ZODB.POSException import POSKeyError
+    calls = []
+
+    def view(request):
+        calls.append(request.environ['retry.attempt'])
+        if len(calls) == 1 or request.path_info.endswith('mat'):
+            raise POSKeyError(b'\0' * 8)
+        return Response('Đã lưu.', charset='utf-8')
+    config = Configurator(registry=app.app.registry)
+    config.add_view(view, name='thu-lai')
+    config.add_view(view, name='thu-mat')
+    config.commit()
+    assert app.get('/thu-lai').text == 'Đã lưu.'
+    assert calls == [0, 1]
+    del calls[:]
+    with caplog.at_level(logging.INFO, logger='httttha.views.errors'):
+        page = app.get('/thu-mat', status=500)
+    assert calls == [0, 1]
+    assert page.html.find('h1').get_text() == 'Lỗi hệ thống'
+    assert any(r.levelno == logging.ERROR for r in caplog.records)
