@@ -232,6 +232,14 @@ def add_reports(root, registry):
         set_acl(top, agency_acl(top), registry=registry)
 
 
+def statistics_with_deadlines(root, registry):
+    """Issue 17 at national scale: the statistics counters keep each open
+    dossier's deadline, so that the overdue are counted from them and not
+    from the catalog (rebuilt from the catalog: no dossier is loaded)."""
+    from ..services.statistics import rebuild
+    rebuild(root, root['catalogs']['httttha'])
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -248,3 +256,4 @@ def includeme(config):
     config.add_evolution_step(index_results)
     config.add_evolution_step(statistics_by_day)
     config.add_evolution_step(add_reports)
+    config.add_evolution_step(statistics_with_deadlines)

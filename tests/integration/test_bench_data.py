@@ -105,14 +105,16 @@ def test_statistics_count_every_dossier_once_with_its_final_values(opened):
     transaction.abort()
 
 
-def _recount(root, catalog, oids, first, last):
+def _recount(root, catalog, oids, first, last, today):
     """What the dossiers of the agencies ``oids`` received from ``first``
     to ``last`` are, counted one by one from the catalog and the
-    dossiers: (total, channels, states, late, classifications)."""
+    dossiers: (total, channels, states, late, classifications, overdue
+    on ``today``)."""
     from httttha.services.statistics import CLOSED
     found = catalog['submitted_day'].inrange(
         first.toordinal(), last.toordinal()).execute()
-    total, late = 0, 0
+    due_of = catalog['due']._rev_index.get
+    total, late, overdue = 0, 0, 0
     channels, states, classes = (collections.Counter() for _i in range(3))
     for dossier in found:
         if dossier.agency_oid not in oids:
@@ -122,10 +124,13 @@ def _recount(root, catalog, oids, first, last):
         channels[dossier.channel or 'online'] += 1
         states[state] += 1
         late += state in CLOSED and bool(dossier.closed_late)
+        due = due_of(dossier.__oid__)
+        overdue += due is not None and due < today.toordinal()
         for criterion, value in (dossier.classification or {}).items():
             if value:
                 classes[(criterion, value)] += 1
-    return total, dict(channels), dict(states), late, dict(classes)
+    return (total, dict(channels), dict(states), late, dict(classes),
+            overdue)
 
 
 def test_statistics_of_any_period_equal_a_recount(opened):
@@ -161,10 +166,11 @@ def test_statistics_of_any_period_equal_a_recount(opened):
             rows.append((table.total, list(nodes)))
             for row, oids in rows:
                 expected = _recount(root, catalog, set(oids), each.first,
-                                    each.last)
+                                    each.last, last)
                 assert (row.total, row.channels, {
                     s: n for s, n in row.states.items() if n}, row.late,
-                    row.classes) == expected, (params, row.title)
+                    row.classes, row.overdue) == expected, (
+                        params, row.title)
             checked.append(table.total.total)
     # the periods hold dossiers, the table splits them by procedure too
     assert all(checked[:3]) and sum(checked) > 20, checked

@@ -7,13 +7,19 @@ from ZODB.FileStorage import FileStorage
 
 import datetime
 
-from httttha.services.statistics import Counts, Store, month_of
+from httttha.services.statistics import (
+    Counts,
+    Store,
+    month_of,
+    unit_sums,
+)
 
 DAY = datetime.date(2026, 3, 15)
 KEY = (7, month_of(DAY))
-CELL = (DAY.toordinal(), 'HTTT01', 'online', 'submitted', False)
-OTHER = (DAY.toordinal(), 'HTTT01', 'online', 'accepted', False)
-THIRD = (DAY.toordinal(), 'HTTT03', 'counter', 'submitted', False)
+DUE = DAY.toordinal() + 7
+CELL = (DAY.toordinal(), 'HTTT01', 'online', 'submitted', False, DUE)
+OTHER = (DAY.toordinal(), 'HTTT01', 'online', 'accepted', False, DUE)
+THIRD = (DAY.toordinal(), 'HTTT03', 'counter', 'submitted', False, DUE)
 
 
 def entry(*cells):
@@ -72,8 +78,9 @@ def test_sums_cut_the_first_and_last_months_at_the_day():
             datetime.date(2026, 2, 28), datetime.date(2026, 3, 1)]
     for oid, day in enumerate(days):
         store.move(oid, (7, month_of(day), (
-            (day.toordinal(), 'HTTT01', 'online', 'submitted', False),)))
-    cell = ('HTTT01', 'online', 'submitted', False)
+            (day.toordinal(), 'HTTT01', 'online', 'submitted', False,
+             None),)))
+    cell = ('HTTT01', 'online', 'submitted', False, False)
     months = {}
     assert store.sums(7, days[1], days[2], months=months) == {cell: 2}
     assert months == {month_of(days[1]): 2}
@@ -81,3 +88,57 @@ def test_sums_cut_the_first_and_last_months_at_the_day():
     assert store.sums(7, days[0], days[0]) == {cell: 1}
     assert store.sums(8, days[0], days[3]) == {}
     assert store.first_month == month_of(days[0])
+
+
+def test_open_dossiers_are_overdue_from_the_day_after_their_deadline():
+    store = Store()
+    store.move(1, entry(CELL))
+    store.move(2, entry(CELL[:4] + (True, None)))    # closed late
+    first = last = DAY
+    due = datetime.date.fromordinal(DUE)
+    on_due_day = store.sums(7, first, last, today=due)
+    assert on_due_day == {CELL[1:5] + (False,): 1,
+                          ('HTTT01', 'online', 'submitted', True, False): 1}
+    day_after = store.sums(7, first, last,
+                           today=due + datetime.timedelta(days=1))
+    assert day_after[CELL[1:5] + (True,)] == 1
+
+
+def test_unit_sums_are_computed_again_only_when_a_counter_changed(
+        tmp_path):
+    db = DB(FileStorage(str(tmp_path / 'Data.fs')))
+    try:
+        conn = db.open()
+        store = conn.root()['store'] = Store()
+        store.move(1, entry(CELL))
+        store.move(2, (8, KEY[1], (THIRD,)))
+        transaction.commit()
+        calls = []
+        real = Store.sums
+
+        def counted(self, *args, **kw):
+            calls.append(args[0])
+            return real(self, *args, **kw)
+        Store.sums = counted
+        try:
+            first = DAY.replace(day=1)
+            sums, months = unit_sums(store, [7, 8], first, DAY, DAY)
+            assert sums == {CELL[1:5] + (False,): 1,
+                            THIRD[1:5] + (False,): 1}
+            assert months == {KEY[1]: 2} and calls == [7, 8]
+            assert unit_sums(store, [7, 8], first, DAY, DAY)[0] == sums
+            assert calls == [7, 8]          # read from the kept sums
+            store.move(3, entry(OTHER))
+            # a change not yet committed is never kept
+            assert len(unit_sums(store, [7, 8], first, DAY, DAY)[0]) == 3
+            transaction.commit()
+            again = unit_sums(store, [7, 8], first, DAY, DAY)[0]
+            assert again[OTHER[1:5] + (False,)] == 1
+            assert calls == [7, 8] * 3
+            unit_sums(store, [7, 8], first, DAY, DAY)
+            assert calls == [7, 8] * 3
+        finally:
+            Store.sums = real
+        conn.close()
+    finally:
+        db.close()

@@ -28,9 +28,10 @@ def request_vi():
 def cells(received, late):
     """``received`` dossiers: ``late`` HTTT01 completed late, one HTTT03
     completed on time, the others HTTT01 still open."""
-    return [(('HTTT01', 'online', 'completed', True), late),
-            (('HTTT03', 'online', 'completed', False), 1),
-            (('HTTT01', 'counter', 'submitted', False), received - late - 1)]
+    return [(('HTTT01', 'online', 'completed', True, False), late),
+            (('HTTT03', 'online', 'completed', False, False), 1),
+            (('HTTT01', 'counter', 'submitted', False, False),
+             received - late - 1)]
 
 
 def unit(title, oid, received, late=0):

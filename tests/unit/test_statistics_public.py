@@ -20,7 +20,7 @@ def unit(oid, total, late=0, overdue=0, online=None, state='completed'):
     online = total if online is None else online
     for channel, number in (('online', online), ('counter', total - online)):
         if number:
-            row.add(('HTTT01', channel, state, False), number)
+            row.add(('HTTT01', channel, state, False, False), number)
     row.late, row.overdue = late, overdue
     return row
 

@@ -456,12 +456,14 @@ def reschedule(root, since, calendar=None):
     """Recompute the open dossiers whose total deadline falls on or after
     ``since`` (after the calendar changed on that day); return how many
     changed.  Closed dossiers keep the deadlines they were handled by."""
+    from ..statistics import count
     calendar = calendar or get_calendar(root)
     catalog = find_catalog(root, 'httttha')
     changed = 0
     for dossier in catalog['due'].ge(as_date(since).toordinal()).execute():
         if recompute(dossier, calendar):
             catalog.reindex_resource(dossier)
+            count(dossier)      # the counters keep the deadline too
             changed += 1
     return changed
 

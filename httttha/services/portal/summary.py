@@ -1,7 +1,7 @@
 """An agency's public summary (A4): its counts of dossiers in the current
 reporting year, read from the statistics counters
 (``services.statistics``) of its whole subtree, never from dossiers."""
-from ..statistics import find_store, reporting_year, year_bounds
+from ..statistics import find_store, reporting_year, unit_sums, year_bounds
 from ..statistics.tables import Row
 from .completed import subtree_oids
 
@@ -26,8 +26,8 @@ def agency_summary(root, agency, today):
     row, sums = Row(''), {}
     store = find_store(root)
     if store is not None:
-        for oid in subtree_oids(root, agency):
-            store.sums(oid, first, last, sums)
+        sums, _months = unit_sums(store, subtree_oids(root, agency), first,
+                                  last)
     for cell, number in sums.items():
         row.add(cell, number)
     return Summary(year, row)

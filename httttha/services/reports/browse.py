@@ -12,6 +12,7 @@ from ... import _
 from ...content.report import PUBLISHED
 from ...text import fold, search_words
 from ..administration.tree import root_agency, tree_nodes
+from ..administration.treecache import cached
 
 PAGE_SIZE = 20
 #: the longest keyword read (a longer one is cut, never refused)
@@ -157,7 +158,12 @@ def _province(node):
 def units(root):
     """The unit list at the side (Phụ lục 3): the top of the tree and
     "Các cơ quan THADS địa phương", its Cục in the order of their
-    provinces' names: (top node, [(province, node)])."""
+    provinces' names: (top node, [(province, node)]); once per process
+    and tree version."""
+    return cached(root, 'report-units', lambda: _units(root))
+
+
+def _units(root):
     nodes = tree_nodes(root)
     top = root_agency(root)
     if top is None:
@@ -171,7 +177,12 @@ def units(root):
 def choices(root, scope):
     """The units the search form offers: the scope and the units right
     below it (the Tổng cục and the 63 Cục; a Cục and its Chi cục):
-    [(code, title)]."""
+    [(code, title)]; once per process, tree version and scope."""
+    return cached(root, 'report-choices-%d' % scope.__oid__,
+                  lambda: _choices(root, scope))
+
+
+def _choices(root, scope):
     nodes = tree_nodes(root)
     node = nodes.get(scope.__oid__)
     if node is None:

@@ -13,11 +13,21 @@ resolved by adding both sides' changes.  What each dossier was counted
 under is kept beside the counts (by object id), so that a change moves
 it from its old cells to its new ones whatever path made the change.
 
-Cells are ``(day, procedure, channel, state, late)`` (``day`` the
-ordinal of the day of receipt in Vietnam) and, for a classified
-petition, ``(day, procedure, criterion, value)`` per classification.
+Cells are ``(day, procedure, channel, state, late, due)`` (``day`` the
+ordinal of the day of receipt in Vietnam, ``due`` that of an open
+dossier's running deadline, as the catalog's ``due`` index holds it, or
+None) and, for a classified petition, ``(day, procedure, criterion,
+value)`` per classification.  With the deadline in the cell, the
+dossiers overdue on any day are counted from the counters too.
+
+A table sums a unit's counters once per process and revision of those
+counters (:func:`unit_sums`): a page asked again reads only the
+counters' revisions, and a dossier received or changed makes only its
+own unit's sums be computed again.
 """
+import collections
 import datetime
+import threading
 
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
@@ -31,6 +41,7 @@ from substanced.event import (
 from substanced.util import get_oid
 
 from ...interfaces import IDossier
+from ..backoffice.deadlines import index_value as deadline_index_value
 from ...vntime import VN
 from ...workflows.dossier import state_of
 
@@ -123,14 +134,18 @@ class Store(Persistent):
             if self.first_month is None or entry[1] < self.first_month:
                 self.first_month = entry[1]
 
-    def sums(self, agency_oid, first, last, into=None, months=None):
+    def sums(self, agency_oid, first, last, into=None, months=None,
+             today=None):
         """The cells of ``agency_oid``'s dossiers received from day
-        ``first`` to day ``last`` (dates), without their day, summed into
-        the dict ``into``; and the number received in each month into
-        the dict ``months`` when given (month -> number)."""
+        ``first`` to day ``last`` (dates), summed into the dict ``into``
+        without their day and with, instead of the deadline, whether the
+        dossier is overdue on ``today`` (a date; never when None); and the
+        number received in each month into the dict ``months`` when given
+        (month -> number)."""
         into = {} if into is None else into
         get = into.get
         low, high = first.toordinal(), last.toordinal()
+        late_after = today.toordinal() if today is not None else None
         start, end = month_of(first), month_of(last)
         for (_oid, month), counts in self.counts.items(
                 (agency_oid, start), (agency_oid, end)):
@@ -138,13 +153,67 @@ class Store(Persistent):
             received = 0
             for cell, number in counts.counts.items():
                 if whole or low <= cell[0] <= high:
-                    key = cell[1:]
-                    into[key] = get(key, 0) + number
-                    if len(key) == 4:
+                    if len(cell) >= 5:
+                        # (a cell counted before the deadline was kept
+                        # has five items: never overdue)
+                        due = cell[5] if len(cell) > 5 else None
+                        key = cell[1:5] + (
+                            late_after is not None and due is not None and
+                            due < late_after,)
                         received += number
+                    else:
+                        key = cell[1:]
+                    into[key] = get(key, 0) + number
             if months is not None and received:
                 months[month] = months.get(month, 0) + received
         return into
+
+    def revisions(self, agency_oids, first, last):
+        """What the sums of ``agency_oids`` from ``first`` to ``last``
+        are made of: the (oid, serial) of each counter they read, or
+        None when one is changed in this transaction (not yet a
+        revision)."""
+        start, end = month_of(first), month_of(last)
+        found = []
+        for agency_oid in agency_oids:
+            for counts in self.counts.values((agency_oid, start),
+                                             (agency_oid, end)):
+                counts._p_activate()
+                if counts._p_changed or counts._p_jar is None:
+                    return None
+                found.append((counts._p_oid, counts._p_serial))
+        return tuple(found)
+
+
+#: the sums kept by :func:`unit_sums`: key -> (revisions, sums, months)
+_sums = collections.OrderedDict()
+_sums_lock = threading.Lock()
+#: how many units' sums a process keeps (a whole-country table asks 64)
+SUMS_KEPT = 1024
+
+
+def unit_sums(store, agency_oids, first, last, today=None):
+    """(sums, months) of :meth:`Store.sums` over every agency of
+    ``agency_oids`` (a unit and its subtree), computed once per process
+    and revision of the counters read: the dicts are shared, never to be
+    changed."""
+    oids = tuple(agency_oids)
+    revisions = store.revisions(oids, first, last)
+    key = (id(store._p_jar.db()) if store._p_jar is not None else None,
+           store._p_oid, oids, first, last, today)
+    found = _sums.get(key) if revisions is not None else None
+    if found is not None and found[0] == revisions:
+        return found[1], found[2]
+    sums, months = {}, {}
+    for oid in oids:
+        store.sums(oid, first, last, sums, months, today)
+    if revisions is not None:
+        with _sums_lock:
+            _sums[key] = (revisions, sums, months)
+            _sums.move_to_end(key)
+            while len(_sums) > SUMS_KEPT:
+                _sums.popitem(last=False)
+    return sums, months
 
 
 def ensure_store(root):
@@ -169,13 +238,15 @@ def entry_of(dossier):
     return _entry(submitted.astimezone(VN).date(), dossier.agency_oid,
                   dossier.procedure, dossier.channel, state,
                   getattr(dossier, 'closed_late', False),
+                  deadline_index_value(dossier, None),
                   (dossier.classification or {}).items())
 
 
-def _entry(day, agency_oid, procedure, channel, state, late,
+def _entry(day, agency_oid, procedure, channel, state, late, due,
            classification=()):
     ordinal = day.toordinal()
-    cells = [(ordinal, procedure, channel or 'online', state, bool(late))]
+    cells = [(ordinal, procedure, channel or 'online', state, bool(late),
+              due)]
     cells.extend((ordinal, procedure, criterion, value)
                  for criterion, value in sorted(classification) if value)
     return (agency_oid, month_of(day), tuple(cells))
@@ -231,7 +302,7 @@ def rebuild(root, catalog):
     setattr(root, _ATTR, store)
     rev = {name: catalog[name]._rev_index for name in (
         'agency', 'procedure', 'channel', 'state', 'submitted',
-        'classification')}
+        'classification', 'due')}
     objectmap = root.__objectmap__
     for docid, state in rev['state'].items():
         when = rev['submitted'].get(docid)
@@ -243,9 +314,10 @@ def rebuild(root, catalog):
             before = known.get(docid)
             if before is not None:
                 # (agency, month, cells), or (year, agency, cell) before
-                # issue 17: the main cell's last item either way
+                # issue 17, whose main cell ended with ``late``
                 cell = before[2]
-                late = (cell[0] if isinstance(cell[0], tuple) else cell)[-1]
+                main = cell[0] if isinstance(cell[0], tuple) else cell
+                late = main[4] if len(main) == 6 else main[-1]
             else:
                 dossier = objectmap.object_for(docid)
                 late = getattr(dossier, 'closed_late', False)
@@ -253,7 +325,8 @@ def rebuild(root, catalog):
         classification = [tuple(word.split(':', 1)) for word in words]
         store.move(docid, _entry(
             day, rev['agency'][docid], rev['procedure'][docid],
-            rev['channel'].get(docid), state, late, classification))
+            rev['channel'].get(docid), state, late, rev['due'].get(docid),
+            classification))
     return store
 
 

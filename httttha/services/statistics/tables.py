@@ -1,15 +1,15 @@
 """The statistics tables (B12, A5): one row per unit below an agency
 (its whole subtree), the agency's own line, optionally each split by
-procedure, summed from the counters over a period; and what the counters
-cannot know, the open dossiers overdue today, from the catalog's ``due``
-index.  Units come from the agency tree's per-process cache, so a table
-loads no agency and no dossier."""
-from substanced.util import find_catalog, get_oid
+procedure, summed from the counters over a period, with the open
+dossiers overdue on a day (the counters keep each one's deadline).
+Units come from the agency tree's per-process cache, so a table loads no
+agency and no dossier."""
+from substanced.util import get_oid
 
 from ... import _
 from ...content.application import PROCEDURES
 from ..administration.tree import tree_nodes
-from . import CLOSED, find_store, month_of, reporting_year
+from . import CLOSED, find_store, month_of, reporting_year, unit_sums
 
 #: the states shown together unless the table is by state
 STATE_GROUPS = (
@@ -40,18 +40,20 @@ class Row(object):
         self.channels, self.states, self.classes = {}, {}, {}
 
     def add(self, cell, number):
-        """Add the day-less cell (procedure, channel, state, late) or
-        (procedure, criterion, value)."""
+        """Add the day-less cell (procedure, channel, state, late,
+        overdue) or (procedure, criterion, value)."""
         if len(cell) == 3:
             key = cell[1:]
             self.classes[key] = self.classes.get(key, 0) + number
             return
-        _procedure, channel, state, late = cell
+        _procedure, channel, state, late, overdue = cell
         self.total += number
         self.channels[channel] = self.channels.get(channel, 0) + number
         self.states[state] = self.states.get(state, 0) + number
         if late:
             self.late += number
+        if overdue:
+            self.overdue += number
 
     def state(self, states):
         return sum(self.states.get(s, 0) for s in states)
@@ -113,12 +115,14 @@ def table(root, agency, period, by_procedure=False, today=None):
     store = find_store(root)
     total = Row(_('Total'))
     procedures = {p: Row(p, procedure=p, level=1) for p in PROCEDURES}
-    rows, unit_of, months = [], {}, {}
+    rows, months = [], {}
     for title, unit, oids, children in units:
         sums = {}
         if store is not None:
-            for each in oids:
-                store.sums(each, period.first, period.last, sums, months)
+            sums, received = unit_sums(store, oids, period.first,
+                                       period.last, today)
+            for month, number in received.items():
+                months[month] = months.get(month, 0) + number
         row = Row(title, unit, children=children, path=paths.get(unit))
         parts = {p: Row(p, unit, p, 1) for p in PROCEDURES}
         for cell, number in sums.items():
@@ -126,45 +130,14 @@ def table(root, agency, period, by_procedure=False, today=None):
             parts[cell[0]].add(cell, number)
             total.add(cell, number)
             procedures[cell[0]].add(cell, number)
-        for each in oids:
-            unit_of[each] = (row, parts)
         if unit == oid and not row.total and node['children']:
             continue        # a Cục's own line only when it has dossiers
         rows.append(row)
         if by_procedure:
             rows.extend(parts[p] for p in PROCEDURES)
-    if today is not None:
-        _count_overdue(root, period, today, unit_of, total, procedures)
     return Table(rows, total, [procedures[p] for p in PROCEDURES],
                  [(day, months.get(month_of(day), 0))
                   for day in period.months()])
-
-
-def _count_overdue(root, period, today, unit_of, total, procedures):
-    """Add the open dossiers received in ``period`` and overdue on
-    ``today`` to their unit's rows (from the catalog: the counters do not
-    change when a day passes)."""
-    catalog = find_catalog(root, 'httttha')
-    family = catalog.family
-    overdue = family.IF.multiunion(list(
-        catalog['due']._fwd_index.values(None, today.toordinal() - 1)))
-    if not overdue:
-        return
-    received = family.IF.multiunion(list(
-        catalog['submitted_day']._fwd_index.values(
-            period.first.toordinal(), period.last.toordinal())))
-    agency_of = catalog['agency']._rev_index.get
-    procedure_of = catalog['procedure']._rev_index.get
-    for docid in family.IF.intersection(overdue, received):
-        found = unit_of.get(agency_of(docid))
-        if found is None:
-            continue
-        row, parts = found
-        procedure = procedure_of(docid)
-        for each in (row, parts.get(procedure), total,
-                     procedures.get(procedure)):
-            if each is not None:
-                each.overdue += 1
 
 
 def compare(current, earlier):

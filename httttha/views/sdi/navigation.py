@@ -10,7 +10,12 @@ from pyramid.events import ContextFound, subscriber
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationString
 from pyramid.security import NO_PERMISSION_REQUIRED
-from pyramid.traversal import find_interface, lineage
+from pyramid.traversal import (
+    PATH_SEGMENT_SAFE,
+    find_interface,
+    lineage,
+    quote_path_segment,
+)
 from substanced.interfaces import IRoot
 from substanced.property.views import (
     PropertySheetsView,
@@ -156,6 +161,26 @@ class StaffSDIAPI(sdiapi):
                 crumb['name'] = type_title(self.request,
                                            crumb['content_type'])
         return crumbs
+
+    def mgmt_path(self, obj, *elements, **kw):
+        """Substance D's, with the path of each place computed once per
+        request: the tabs alone ask it for every management view."""
+        if kw:
+            return sdiapi.mgmt_path(self, obj, *elements, **kw)
+        # kept with the object's name and parent, so that renaming or
+        # moving it within the request computes its path again
+        paths = self.__dict__.setdefault('_paths', {})
+        place = (obj, getattr(obj, '__name__', None),
+                 getattr(obj, '__parent__', None))
+        found = paths.get(id(obj))
+        if found is None or any(a is not b for a, b in zip(found, place)):
+            found = paths[id(obj)] = place + (sdiapi.mgmt_path(self, obj),)
+        base = found[3]
+        if not elements:
+            return base
+        # as Pyramid's route_url appends them
+        return base + ('' if base.endswith('/') else '/') + '/'.join(
+            quote_path_segment(e, safe=PATH_SEGMENT_SAFE) for e in elements)
 
     def get_flash_with_undo_snippet(self, msg, queue='',
                                     allow_duplicate=True):
