@@ -15,6 +15,7 @@ from ...interfaces import IAgency
 from ...permissions import VIEW_STATS
 from ...services.administration import audit
 from ...services.statistics import periods, tables
+from ...services.statistics.periods import number
 from ...services.statistics.charts import charts
 from ...services.statistics.export import statistics_workbook
 from ...services.statistics.extras import classifications, survey_rows
@@ -78,13 +79,33 @@ def statistics_view(context, request):
         'procedure_titles': PROCEDURE_TITLES,
         'number': periods.number,
         'query': query, 'own_oid': get_oid(context),
-        'drill': lambda row: drill(request, row, query),
+        'drill': lambda row, encoded=urlencode(query): drill(
+            request, row, encoded),
+        'cells': lambda row: cells(row, state_columns, earlier),
         'charts': charts(request, table, period),
     }
 
 
-def drill(request, row, query):
-    """The statistics of a unit below, for the same period and options."""
+def cells(row, state_columns, earlier):
+    """The figures of a row as its ``<td>`` cells, made here rather than
+    in the template: a whole-country table has some 5 000 (only digits
+    and dots, nothing to escape)."""
+    figures = [number(row.total)]
+    if earlier is not None:
+        # the total's key is None; a procedure line has no earlier figure
+        before = earlier.get(row.oid) if not row.level else None
+        figures.append(number(before.total) if before is not None else '')
+    figures += [number(row.channels.get('online', 0)),
+                number(row.channels.get('counter', 0))]
+    figures += [number(row.state(states)) for _t, states in state_columns]
+    figures += [number(row.on_time), number(row.late), number(row.overdue)]
+    return ''.join('<td class="text-right">%s</td>' % figure
+                   for figure in figures)
+
+
+def drill(request, row, encoded):
+    """The statistics of a unit below, for the same period and options
+    (``encoded``, the query string)."""
     prefix = request.registry.settings.get('substanced.manage_prefix',
                                            '/manage').rstrip('/')
-    return '%s%s/@@thong-ke?%s' % (prefix, row.path, urlencode(query))
+    return '%s%s/@@thong-ke?%s' % (prefix, row.path, encoded)
