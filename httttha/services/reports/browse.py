@@ -97,9 +97,52 @@ class Filters(object):
                 if value and name not in self.errors}
 
 
+class Found(object):
+    """The docids of the reports found, newest Ngày ban hành first (then
+    newest Ngày nhập, then newest docid), ordered only as far as asked:
+    ``len()`` and slices, as of a list.  A page reads the days of issue
+    back from the newest, not every report's dates."""
+
+    def __init__(self, catalog, docids):
+        self.docids = catalog.family.IF.Set(docids)
+        self.issued = catalog['report_issued']._fwd_index
+        self.entered = catalog['report_entered']._rev_index.get
+        self.ordered = []
+        self.days = None
+
+    def __len__(self):
+        return len(self.docids)
+
+    def __iter__(self):
+        return iter(self[:len(self)])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError('Found takes slices only')
+        stop = len(self) if index.stop is None else index.stop
+        self._order(min(stop, len(self)))
+        return self.ordered[index]
+
+    def _order(self, wanted):
+        if self.days is None:
+            self.days = list(self.issued.keys())
+        has = self.docids.has_key
+        entered = self.entered
+        while len(self.ordered) < wanted and self.days:
+            hits = [d for d in self.issued[self.days.pop()] if has(d)]
+            hits.sort(key=lambda d: (entered(d, 0), d), reverse=True)
+            self.ordered.extend(hits)
+        if len(self.ordered) < wanted and not self.days:
+            # reports without a Ngày ban hành come last
+            listed = set(self.ordered)
+            rest = [d for d in self.docids if d not in listed]
+            rest.sort(key=lambda d: (entered(d, 0), d), reverse=True)
+            self.ordered.extend(rest)
+
+
 def search(root, filters):
     """The docids of the published reports that pass ``filters``, newest
-    Ngày ban hành first (then newest Ngày nhập): a list."""
+    Ngày ban hành first (then newest Ngày nhập): a :class:`Found`."""
     catalog = find_catalog(root, 'httttha')
     query = catalog['report_state'].eq(PUBLISHED)
     if filters.words:
@@ -120,11 +163,7 @@ def search(root, filters):
     if wanted is not None:
         agency = catalog['agency']._rev_index
         docids = [d for d in docids if agency.get(d) in wanted]
-    issued = catalog['report_issued']._rev_index
-    entered = catalog['report_entered']._rev_index
-    return sorted(docids, key=lambda d: (issued.get(d, 0),
-                                         entered.get(d, 0), d),
-                  reverse=True)
+    return Found(catalog, docids)
 
 
 def reports(root, docids):
