@@ -2,6 +2,9 @@
 HTTT03) as an official Vietnamese form: quốc hiệu, title, Kính gửi, the
 sections of the application, the attachments, the signature and the QR
 code to the lookup page."""
+import collections
+import hashlib
+import threading
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -32,7 +35,32 @@ from .layout import (
     render,
 )
 
+#: the PDFs last made, by what they show: a citizen prints the same
+#: application again (before and after submitting it, from the
+#: confirmation page), and reportlab takes tens of milliseconds
+_made = collections.OrderedDict()
+_made_lock = threading.Lock()
+MADE_KEPT = 32
+
+
 def application_pdf(doc):
+    """:func:`render_application`, made once per process for the same
+    content (a few recent ones are kept)."""
+    key = hashlib.sha256(repr(sorted(doc.items())).encode('utf-8')).digest()
+    with _made_lock:
+        pdf = _made.get(key)
+        if pdf is not None:
+            _made.move_to_end(key)
+            return pdf
+    pdf = render_application(doc)
+    with _made_lock:
+        _made[key] = pdf
+        while len(_made) > MADE_KEPT:
+            _made.popitem(last=False)
+    return pdf
+
+
+def render_application(doc):
     """Render an application (dict, see below) as PDF bytes.
 
     Keys: title, addressee, sections [(heading or None, [(label, value)])],

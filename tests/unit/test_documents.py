@@ -228,3 +228,20 @@ def test_qr_code_draws_the_modules_of_reportlabs_encoder():
 def test_rendering_is_deterministic():
     register_fonts()  # idempotent
     assert application_pdf(_doc()) == application_pdf(_doc())
+
+
+def test_the_same_application_is_made_once_and_a_change_shows():
+    from httttha.printing import application
+    first = application_pdf(_doc(signer_name='Trần Văn Cache'))
+    calls = []
+    real = application.render_application
+    application.render_application = lambda doc: calls.append(doc) or \
+        real(doc)
+    try:
+        assert application_pdf(_doc(signer_name='Trần Văn Cache')) is first
+        assert calls == []
+        changed = application_pdf(_doc(signer_name='Trần Văn Đổi'))
+        assert len(calls) == 1 and 'Trần Văn Đổi' in _text(changed)
+        assert 'Trần Văn Cache' not in _text(changed)
+    finally:
+        application.render_application = real
