@@ -74,3 +74,30 @@ def test_load_tree_updates_in_place_invalidate_the_outline(app, tmp_path):
     finally:
         transaction.abort()
         closer()
+
+
+def test_a_changed_acl_of_the_tree_changes_the_version(app):
+    """The agencies a user may open are kept per principals and tree
+    version (``services.backoffice.scope``): an ACL set on an agency or
+    its dossier folder must make them stale; a user's ACL must not."""
+    from pyramid.security import Allow, Deny, Everyone
+    from substanced.util import get_acl, set_acl
+    root, closer = open_root(app)
+    registry = app.app.registry
+    try:
+        agency = root['thads']['cuc-thads-ha-noi']
+        version = treecache.tree_version(root)
+        set_acl(agency['ho-so'], [(Deny, Everyone, 'view')] + [
+            (Allow, 'group:test', 'view')], registry=registry)
+        assert treecache.tree_version(root) != version
+        version = treecache.tree_version(root)
+        set_acl(agency, get_acl(agency, []) + [(Allow, 'group:test', 'x')],
+                registry=registry)
+        assert treecache.tree_version(root) != version
+        version = treecache.tree_version(root)
+        user = root['principals']['users']['admin']
+        set_acl(user, [(Allow, 'group:test', 'view')], registry=registry)
+        assert treecache.tree_version(root) == version
+    finally:
+        transaction.abort()
+        closer()

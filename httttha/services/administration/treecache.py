@@ -16,6 +16,7 @@ import uuid
 from persistent import Persistent
 from pyramid.traversal import find_root
 from substanced.event import (
+    subscribe_acl_modified,
     subscribe_added,
     subscribe_modified,
     subscribe_removed,
@@ -104,6 +105,19 @@ def agency_added_or_removed(event):
     """An agency added, removed, renamed or moved (a rename or a move is
     a removal and an addition): the caches of the tree are stale."""
     _tree_changed(event.parent)
+
+
+@subscribe_acl_modified()
+def acl_modified(event):
+    """The ACL of the site, an agency or one of its folders changed (an
+    evolve step, a move): the visible agencies kept per principals
+    (``services.backoffice.scope``) are stale.  Users' and reports' ACLs
+    are not the tree's."""
+    resource = event.object
+    parent = getattr(resource, '__parent__', None)
+    if IRoot.providedBy(resource) or IAgency.providedBy(resource) or \
+            IAgency.providedBy(parent):
+        _tree_changed(resource)
 
 
 @subscribe_modified(IAgency)

@@ -18,7 +18,16 @@ def visible_agencies(request, agency, subtree):
         return tuple((get_oid(a), get_oid(a['ho-so'])) for a in (
             agency.walk() if subtree else [agency]))
     scope = cached(request.root, ('scope', get_oid(agency), subtree), build)
-    folders = dict((folder, oid) for oid, folder in scope)
-    allowed = find_objectmap(agency).allowed(
-        list(folders), effective_principals(request), VIEW_DOSSIERS)
-    return [folders[oid] for oid in allowed], len(scope)
+    principals = effective_principals(request)
+
+    def check():
+        folders = dict((folder, oid) for oid, folder in scope)
+        allowed = find_objectmap(agency).allowed(
+            list(folders), principals, VIEW_DOSSIERS)
+        return tuple(folders[oid] for oid in allowed)
+    # the agencies' and their folders' ACLs change with the tree only (a
+    # role is a principal the user holds, not an ACL entry), and a change
+    # of one of them is a change of the tree's version too
+    visible = cached(request.root, ('visible', get_oid(agency), subtree,
+                                    frozenset(principals)), check)
+    return list(visible), len(scope)
