@@ -261,3 +261,50 @@ def test_rerun_with_the_same_size_does_nothing(opened):
     assert os.path.getsize(os.path.join(
         os.path.dirname(root._p_jar.db().storage.getName()),
         'Data.fs')) == size
+
+
+def test_completed_pages_of_a_large_share_equal_those_of_the_union(
+        opened, monkeypatch):
+    """The completed list (A8) reads a big Cục's results day by day,
+    testing each, instead of making the union of its sets: the count and
+    the first pages are the same either way, for a Cục and for one
+    procedure everywhere."""
+    import types
+    from httttha.services.portal import completed
+    _app, _env, root = opened
+    top = root['thads']
+    hanoi = top['cuc-thads-ha-noi']
+    wanted = [types.SimpleNamespace(agency=hanoi, procedure='', days=(
+        None, None)), types.SimpleNamespace(agency=None, procedure='HTTT01',
+                                            days=(None, None))]
+    # (at this size the union is the cheaper: each way is asked for)
+    for filters in wanted:
+        monkeypatch.setattr(completed.Results, '_large',
+                            staticmethod(lambda *a: True))
+        scanned = completed.Results(root, filters)
+        assert scanned.wanted, 'the big share is read day by day'
+        pages = [scanned.page(0, 20), scanned.page(20, 40)]
+        monkeypatch.setattr(completed.Results, '_large',
+                            staticmethod(lambda *a: False))
+        union = completed.Results(root, filters)
+        monkeypatch.undo()
+        assert union.wanted is None and union.total == scanned.total > 20
+        assert pages == [union.page(0, 20), union.page(20, 40)]
+        for dossier in pages[0]:
+            assert completed.result_entry(dossier) is not None
+            if filters.agency is not None:
+                assert dossier.agency_oid in completed.subtree_oids(
+                    root, hanoi)
+            else:
+                assert dossier.procedure == 'HTTT01'
+
+
+def test_a_large_share_is_read_day_by_day_a_small_one_united():
+    """At a million dossiers: a big Cục (90 000 of 600 000 results) is
+    read back day by day; a Chi cục (600) is the union of its sets."""
+    import types
+    from httttha.services.portal.completed import Results
+    days = types.SimpleNamespace(indexed_count=lambda: 600000)
+    assert Results._large(90000, days, 60)
+    assert not Results._large(600, days, 60)
+    assert not Results._large(0, days, 60)

@@ -215,6 +215,19 @@ class Results(object):
             sets = [unit[key] for key in (
                 (procedure, oid) for procedure in procedures
                 for oid in oids) if key in unit]
+        found = sum(len(s) for s in sets)
+        if not period and self._large(found, days, PAGE_SIZE * 3):
+            # a large share of all the results (a big Cục): the newest
+            # days are read back and each result tested, rather than
+            # the union of its sets made at every request
+            self.wanted = frozenset(
+                unit.keys((filters.procedure,), (filters.procedure + '\0',))
+                if oids is None else
+                (key for key in ((procedure, oid) for procedure in procedures
+                                 for oid in oids) if key in unit))
+            self.docids = None
+            self.total = found
+            return
         closed = family.IF.multiunion(sets)
         if period:
             day_sets = list(self._day_sets())
@@ -230,6 +243,22 @@ class Results(object):
                     d for d in closed if low <= (day_of(d) or 0) <= high)
         self.docids = closed
         self.total = len(closed)
+
+    #: the (procedure, agency) pairs a page keeps when it tests each
+    #: result (None: every result, or the union in ``docids``)
+    wanted = None
+
+    @staticmethod
+    def _large(found, days, depth):
+        """Whether testing the newest results one by one for the first
+        pages (``depth`` results) costs less than the union of the sets
+        of the ``found`` results: how many of all the results must be
+        read for ``depth`` hits, against the size of the union (made in
+        C)."""
+        if not found:
+            return False
+        read = depth * days.indexed_count() / found
+        return read * C_SPEEDUP < found
 
     def _day_sets(self):
         forward = self.catalog['result_day']._fwd_index
@@ -258,6 +287,8 @@ class Results(object):
         family = self.catalog.family
         days = self.catalog['result_day']._fwd_index
         when = self.catalog['result_date']._rev_index.get
+        unit_of = self.catalog['result_unit']._rev_index.get
+        wanted = self.wanted
         found = []
         try:
             day = days.maxKey(self.high) if self.high is not None \
@@ -267,8 +298,12 @@ class Results(object):
         while day is not None and len(found) < limit:
             if self.low is not None and day < self.low:
                 break
-            hits = days[day] if self.docids is None else \
-                family.IF.intersection(days[day], self.docids)
+            if wanted is not None:
+                hits = [d for d in days[day] if unit_of(d) in wanted]
+            elif self.docids is None:
+                hits = days[day]
+            else:
+                hits = family.IF.intersection(days[day], self.docids)
             found.extend(sorted(hits, key=lambda d: when(d) or 0,
                                 reverse=True))
             try:
