@@ -32,6 +32,9 @@ MEASUREMENTS = (
     ('workspace_officer', 'Workspace, Chi cục officer (filters)'),
     ('workspace_leader', 'Workspace, Cục leader, subtree (filters)'),
     ('workspace_admin', 'Workspace, Tổng cục admin, all (filters)'),
+    ('workspace_officer_plain', 'Workspace, Chi cục officer (no filter)'),
+    ('workspace_leader_plain', 'Workspace, Cục leader, subtree (no filter)'),
+    ('workspace_admin_plain', 'Workspace, Tổng cục admin, all (no filter)'),
     ('users_admin', 'Users, Tổng cục admin, whole tree (first page)'),
     ('audit_admin', 'Audit trail, Tổng cục admin, last 30 days'),
     ('completed_list', 'Completed dossiers (/ho-so-da-co-ket-qua), all'),
@@ -45,6 +48,8 @@ MEASUREMENTS = (
     ('reports_browse', 'Online reports (Báo cáo trực tuyến), whole '
                        'system, first page, an official'),
     ('reports_search', 'Online reports, keyword + year, an official'),
+    ('reports_compliance', 'Report compliance, Tổng cục, reporting year '
+                           '(Tổng cục admin)'),
     ('submissions', 'Submissions HTTT01 + 200 KB PDF (whole wizard)'),
     ('application_pdf', 'Application PDF (/to-khai)'),
 )
@@ -67,6 +72,10 @@ STATS_PUBLIC = ('/thong-ke?ky=khoang&tu-ngay=15/02/{year}'
 REPORTS_BROWSE = '/manage/{top}/@@bao-cao-truc-tuyen'
 REPORTS_SEARCH = ('/manage/{top}/@@bao-cao-truc-tuyen?tu-khoa=ket+qua+cong+'
                   'tac+thang&nam={year}')
+
+
+#: the compliance of the whole system's reports, current reporting year
+REPORTS_COMPLIANCE = '/manage/{top}/@@tinh-hinh-bao-cao'
 
 
 #: the guidance pages are built beside this measurement: probed, measured
@@ -186,6 +195,13 @@ def run(options, log=print):
         measure('workspace_admin', [
             '/manage/%s/@@ban-lam-viec?%s&pham-vi=tat-ca' % (
                 ADMIN_AGENCY, filters)], admin)
+        measure('workspace_officer_plain', ['/manage/%s/@@ban-lam-viec' % (
+            options.officer_agency.strip('/'))], officer)
+        measure('workspace_leader_plain', [
+            '/manage/%s/@@ban-lam-viec?pham-vi=tat-ca' % LEADER_AGENCY],
+            leader)
+        measure('workspace_admin_plain', [
+            '/manage/%s/@@ban-lam-viec?pham-vi=tat-ca' % ADMIN_AGENCY], admin)
         measure('users_admin', ['/manage/%s/@@nguoi-dung' % ADMIN_AGENCY],
                 admin)
         measure('audit_admin', ['/manage/%s/@@nhat-ky' % ADMIN_AGENCY],
@@ -244,6 +260,8 @@ def run(options, log=print):
                     found[name] = {'name': name, 'title': titles[name],
                                    'built': False, 'url': path}
             probe_client.close()
+        measure('reports_compliance', [REPORTS_COMPLIANCE.format(
+            top=ADMIN_AGENCY)], admin)
         tokens = []
         submitter = {}
         if wanted & {'submissions', 'application_pdf'}:

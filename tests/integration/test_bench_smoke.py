@@ -84,6 +84,9 @@ def test_bench_runs_every_measurement(bench_ini, tmp_path, capsys):
         assert measured['p50_ms'] <= measured['p95_ms'] <= measured['p99_ms']
         assert '| %s | %d | 0 |' % (title, measured['requests']) in printed
     assert status == 0
+    # each target beside what was measured (issue 21)
+    assert '| Target | Limit | Measured | |' in printed
+    assert '| Lookup by code + agency | p95 ≤ 25 ms |' in printed
     assert results['machine']['python']
     assert results['server']['peak_rss_bytes'] > 0
     assert results['db_size_before']['total'] > 0
