@@ -308,3 +308,43 @@ def test_a_large_share_is_read_day_by_day_a_small_one_united():
     assert Results._large(90000, days, 60)
     assert not Results._large(600, days, 60)
     assert not Results._large(0, days, 60)
+
+
+def test_workspace_counts_from_the_counters_equal_the_catalogs(
+        opened, monkeypatch):
+    """A Cục's queues counted from the statistics counters (procedure,
+    day of receipt, state, deadline) are those the catalog's sets give,
+    with and without the procedure and date filters."""
+    import datetime
+    import types
+    from httttha.services.backoffice import workspace
+    from httttha.services.portal.completed import subtree_oids
+    _app, env, root = opened
+    hanoi = root['thads']['cuc-thads-ha-noi']
+    oids = subtree_oids(root, hanoi)
+    monkeypatch.setattr(workspace, 'visible_agencies',
+                        lambda request, agency, subtree: (oids, len(oids)))
+    monkeypatch.setattr(workspace, 'FILTER_BELOW', 0)
+    request = types.SimpleNamespace(user=None, root=root)
+    catalog = find_catalog(root, 'httttha')
+    days = sorted(catalog['submitted_day']._fwd_index.keys())
+    today = datetime.date.fromordinal(days[-1])
+    year = datetime.date.fromordinal(days[len(days) // 2]).year
+    checked = []
+    for params in ({'pham-vi': 'tat-ca'},
+                   {'pham-vi': 'tat-ca', 'thu-tuc': 'HTTT01',
+                    'tu-ngay': '01/01/%d' % year,
+                    'den-ngay': '31/12/%d' % year}):
+        filters = workspace.Filters(params)
+        base = workspace.base_docids(request, hanoi, filters)
+        assert workspace._counted(request, hanoi, filters, today, base,
+                                  catalog, None) is not None
+        counted, results = workspace.queues(request, hanoi, filters, today)
+        with monkeypatch.context() as m:
+            m.setattr(workspace, '_counted', lambda *a: None)
+            expected, same = workspace.queues(request, hanoi, filters, today)
+        assert counted == expected and list(results.ids) == list(same.ids)
+        checked.append(counted)
+    assert checked[0]['all'] > checked[1]['all'] > 0
+    assert checked[0]['overdue'] and checked[0]['completed'], checked[0]
+    transaction.abort()

@@ -20,6 +20,7 @@ from .petitions import CLASSIFICATIONS
 from .scope import visible_agencies
 from ..intake.submission import ensure_salt
 from ..administration.tree import root_agency
+from ..statistics import find_store, unit_sums
 
 #: (name, title, states); the overdue queue is by deadline
 QUEUES = (
@@ -223,14 +224,57 @@ def queues(request, agency, filters, today):
     def within(docids):
         return docids if base is None else family.IF.intersection(
             base, docids)
-    counts = {name: sum(len(within(s)) for s in queue_sets(
-        catalog, name, today, me)) for name, _t, _s in QUEUES}
-    counts[EVERY_QUEUE] = sum(counts[name] for name, _t, states in QUEUES
-                              if states)
+    counts = _counted(request, agency, filters, today, base, catalog, me)
+    if counts is None:
+        counts = {name: sum(len(within(s)) for s in queue_sets(
+            catalog, name, today, me)) for name, _t, _s in QUEUES}
+        counts[EVERY_QUEUE] = sum(counts[name] for name, _t, states in
+                                  QUEUES if states)
     chosen = family.IF.multiunion([
         within(s) for s in queue_sets(catalog, filters.queue, today, me)])
     return counts, ResultSet(chosen, len(chosen),
                              find_objectmap(agency).object_for)
+
+
+#: up to this many agencies in scope, the queues are counted from the
+#: statistics counters (a Cục's; the whole country's sets are counted
+#: whole, without an intersection)
+COUNTED_UP_TO = 100
+
+
+def _counted(request, agency, filters, today, base, catalog, me):
+    """The queues' counts from the statistics counters, which know each
+    dossier's procedure, day of receipt, state and deadline, instead of
+    an intersection of ``base`` with every queue's sets; None when the
+    filters go beyond those (a keyword, a classification) or the scope
+    is the whole country.  The queues by assignee and by survey answer
+    are small sets, each dossier of them tested against ``base``."""
+    if filters.keyword or filters.classification or base is None:
+        return None
+    store = find_store(find_root(agency))
+    visible, _scope = visible_agencies(request, agency, filters.subtree)
+    if store is None or len(visible) > COUNTED_UP_TO:
+        return None
+    sums, _months = unit_sums(
+        store, visible, filters.date_from or datetime.date.min,
+        filters.date_to or datetime.date.max, today)
+    counts = dict.fromkeys([q[0] for q in QUEUES] + [EVERY_QUEUE], 0)
+    for key, number in sums.items():
+        if len(key) != 5 or filters.procedure and \
+                key[0] != filters.procedure:
+            continue        # a classification's cell, another procedure
+        _procedure, _channel, state, _late, overdue = key
+        queue = STATE_QUEUE.get(state)
+        if queue is not None:
+            counts[queue[0]] += number
+            counts[EVERY_QUEUE] += number
+        if overdue:
+            counts['overdue'] += number
+    for name in ('mine', 'unsatisfied'):
+        counts[name] = sum(1 for docids in queue_sets(catalog, name, today,
+                                                      me)
+                           for docid in docids if docid in base)
+    return counts
 
 
 def _queues_of_few(catalog, base, queue, today, me, resolver):
