@@ -64,4 +64,5 @@ N ?= 100000
 bench: install catalogs
 	mkdir -p var/bench
 	$(BIN)/httttha-bench-data etc/bench.ini --dossiers $(N)
+	$(BIN)/sd_evolve --latest etc/bench.ini
 	$(BIN)/python -m httttha.scripts.bench --ini etc/bench.ini --dossiers $(N)
