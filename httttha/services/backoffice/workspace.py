@@ -221,17 +221,28 @@ def queues(request, agency, filters, today):
         return _queues_of_few(catalog, base, filters.queue, today, me,
                               find_objectmap(agency).object_for)
 
-    def within(docids):
-        return docids if base is None else family.IF.intersection(
-            base, docids)
+    found = {}
+
+    def within(name):
+        # each queue's sets within ``base``, made once for its count and
+        # for the list when it is the chosen one (the search's list is
+        # every state queue's)
+        if name not in found:
+            found[name] = [s if base is None else family.IF.intersection(
+                base, s) for s in queue_sets(catalog, name, today, me)]
+        return found[name]
     counts = _counted(request, agency, filters, today, base, catalog, me)
     if counts is None:
-        counts = {name: sum(len(within(s)) for s in queue_sets(
-            catalog, name, today, me)) for name, _t, _s in QUEUES}
+        counts = {name: sum(len(s) for s in within(name))
+                  for name, _t, _s in QUEUES}
         counts[EVERY_QUEUE] = sum(counts[name] for name, _t, states in
                                   QUEUES if states)
-    chosen = family.IF.multiunion([
-        within(s) for s in queue_sets(catalog, filters.queue, today, me)])
+    if filters.queue == EVERY_QUEUE:
+        sets = [s for name, _t, states in QUEUES if states
+                for s in within(name)]
+    else:
+        sets = within(filters.queue)
+    chosen = family.IF.multiunion(sets)
     return counts, ResultSet(chosen, len(chosen),
                              find_objectmap(agency).object_for)
 
