@@ -191,17 +191,22 @@ def test_open_dossiers_follow_the_calendar(app_factory):
     closer()
     assert_due = monday + datetime.timedelta(days=7)   # next Monday
 
-    def due():
+    def due(counted=True):
+        from httttha.services import statistics
         root, closer = open_root(app)
         try:
             dossier = find_dossier(root, code)
             found = [d.code for d in find_catalog(root, 'httttha')['due'].eq(
                 dossier.due.toordinal()).execute()]
             assert code in found                   # the index follows
+            if counted:
+                # and the statistics, which count the overdue from it
+                entry = statistics.find_store(root).counted[dossier.__oid__]
+                assert entry[2][0][5] == dossier.due.toordinal()
             return dossier.due
         finally:
             closer()
-    assert due() == assert_due
+    assert due(counted=False) == assert_due
 
     login(app, 'quantri.tc')
     wednesday = monday + datetime.timedelta(days=2)

@@ -67,8 +67,9 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from pyramid.events import subscriber
 from pyramid.renderers import render
+from pyramid.threadlocal import get_current_registry
 from pyramid_mailer.message import Message
-from substanced.event import subscribe_root_added
+from substanced.event import ObjectModified, subscribe_root_added
 from substanced.objectmap import find_objectmap
 from substanced.util import find_catalog
 
@@ -456,14 +457,15 @@ def reschedule(root, since, calendar=None):
     """Recompute the open dossiers whose total deadline falls on or after
     ``since`` (after the calendar changed on that day); return how many
     changed.  Closed dossiers keep the deadlines they were handled by."""
-    from ..statistics import count
     calendar = calendar or get_calendar(root)
     catalog = find_catalog(root, 'httttha')
+    registry = get_current_registry()
     changed = 0
     for dossier in catalog['due'].ge(as_date(since).toordinal()).execute():
         if recompute(dossier, calendar):
-            catalog.reindex_resource(dossier)
-            count(dossier)      # the counters keep the deadline too
+            # reindexed, and counted again (the statistics keep the
+            # deadline too), as after any change
+            registry.subscribers((ObjectModified(dossier), dossier), None)
             changed += 1
     return changed
 
