@@ -35,6 +35,7 @@ from ..content.dossier import VN
 from ..workflows.dossier import act
 from ..services.backoffice import deadlines
 from ..services.intake.submission import create_dossier
+from ..services.administration.audit.store import index_if_due
 from ..services.administration.tree import all_agencies, load_tree, read_rows, root_agency
 from .people import cccd, person_name, phone, place, province_code, random_date
 from .staff import Staff, ensure_staff
@@ -510,6 +511,10 @@ def generate(root, registry, request, dossiers, seed=DEFAULT_SEED,
         done += size
         state['dossiers'] = done
         transaction.commit()
+        # the audit entries of the batch's steps wait in the audit
+        # journal; a server indexes it after its requests, the generator
+        # has none: indexed here, or every audit search reads them all
+        index_if_due(registry, force=True)
         now = time.time()
         elapsed = now - started
         made = total - (dossiers - done)

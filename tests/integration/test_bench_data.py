@@ -348,3 +348,15 @@ def test_workspace_counts_from_the_counters_equal_the_catalogs(
     assert checked[0]['all'] > checked[1]['all'] > 0
     assert checked[0]['overdue'] and checked[0]['completed'], checked[0]
     transaction.abort()
+
+
+def test_the_steps_audit_entries_are_indexed_not_left_waiting(opened):
+    """The generator's steps are in the audit trail, indexed after each
+    batch as a server indexes after its requests: nothing is left in the
+    journal for every audit search to read one by one."""
+    from httttha.services.administration.audit.store import (
+        in_own_transaction)
+    app, _env, _root = opened
+    waiting, indexed = in_own_transaction(app.registry, lambda store: (
+        sum(1 for _i in store.pending()), len(store.entries)))
+    assert waiting == 0 and indexed > DOSSIERS
