@@ -17,6 +17,7 @@ from substanced.util import get_acl, set_acl
 
 from httttha import main
 from httttha.permissions import VIEW_AUDIT
+from httttha.vntime import VN
 from httttha.services.administration import audit
 from httttha.scripts import audit_sweep
 from httttha.services.administration.audit.store import AuditStore, \
@@ -246,3 +247,26 @@ def test_every_page_of_a_mixed_result_is_in_order():
     assert after[:4] == ['u2', 'u7', 'u5', 'u10']
     # equal times: the later written first (u8 after u4 after u3)
     assert after[6:9] == ['u8', 'u4', 'u3']
+
+
+def test_pages_of_a_period_of_whole_days_read_only_what_they_show():
+    """A period of days counts each day from the days' counts and pages
+    back from the newest entry of a day: every page of a period over
+    three days of a store with entries before and after it is the slice
+    of those entries, newest first."""
+    store = AuditStore(layer_size=4)
+    days = [NOW + datetime.timedelta(days=d) for d in range(-1, 4)]
+    for day_number, day in enumerate(days):
+        for n in range(5):
+            store.push(_item('d%d-%d' % (day_number, n),
+                             day + datetime.timedelta(minutes=n)))
+    store.index_pending()
+    first, last = days[1].astimezone(VN).date(), \
+        days[3].astimezone(VN).date()
+    result = audit.Result(store, audit.Query(first, last))
+    expected = ['d%d-%d' % (d, n) for d in (3, 2, 1) for n in range(4, -1,
+                                                                     -1)]
+    assert result.total == len(expected) == 15
+    for start, size in itertools.product(range(16), (1, 4, 7)):
+        assert [e.user for e in result.entries(start, size)] == \
+            expected[start:start + size], (start, size)

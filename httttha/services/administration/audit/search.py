@@ -101,22 +101,36 @@ class _Indexed(object):
         if self.keys is not None:
             self.total = len(self.keys)
             return
-        # no filter: counted by day, paged day by day; the period's first
-        # and last days may be partial, so those are counted in the keys
+        # no filter: counted by day (a period is whole Vietnamese days, as
+        # the days' counts are), paged day by day
         self.days = list(store.days.items(day_of(query.low),
                                           day_of(query.high)))
-        self.total = sum(
-            len(self._day_keys(day)) if position in (0, len(self.days) - 1)
-            and (query.start or query.end) else count
-            for position, (day, count) in enumerate(self.days))
+        self.total = sum(count for _day, count in self.days)
 
-    def _day_keys(self, day):
-        """The keys of a Vietnamese day (an ordinal) within the period."""
+    def _day_keys(self, day, skip, take):
+        """``take`` keys of a Vietnamese day (an ordinal) within the
+        period, newest first, after its ``skip`` newest: read back from
+        the newest, never the whole day (a busy day holds millions)."""
         date = datetime.date.fromordinal(day)
         low = max(self.low, day_start(date) << SEQ_BITS)
         high = min(self.high, (day_start(
             date + datetime.timedelta(days=1)) << SEQ_BITS) - 1)
-        return self.store.entries.keys(low, high)
+        entries = self.store.entries
+        found = []
+        try:
+            key = entries.maxKey(high)
+        except ValueError:
+            return found
+        while key >= low and len(found) < take:
+            if skip:
+                skip -= 1
+            else:
+                found.append(key)
+            try:
+                key = entries.maxKey(key - 1)
+            except ValueError:
+                break
+        return found
 
     def page(self, start, size):
         if size <= 0:
@@ -131,10 +145,8 @@ class _Indexed(object):
             if skipped + count <= start:
                 skipped += count
                 continue
-            keys = list(self._day_keys(day))
-            keys.reverse()
-            begin = max(0, start - skipped)
-            result.extend(keys[begin:begin + size - len(result)])
+            result.extend(self._day_keys(day, max(0, start - skipped),
+                                         size - len(result)))
             skipped += count
             if len(result) >= size:
                 break
