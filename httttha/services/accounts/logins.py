@@ -242,6 +242,17 @@ class HostOnlyCookieHelper(AuthTktCookieHelper):
             kw['max_age'] = max_age
         return self.cookie_profile(request).get_headers(value, **kw)
 
+    def identify(self, request):
+        """The ticket, read and checked once per request: every
+        permission check asks for it (a staff page makes dozens)."""
+        # by the cookies too: scripts acting as several users in turn
+        # give one request each user's ticket (``bench.staff``)
+        memo = request.__dict__.setdefault('_httttha_identity', {})
+        key = (self, request.environ.get('HTTP_COOKIE'))
+        if key not in memo:
+            memo[key] = AuthTktCookieHelper.identify(self, request)
+        return memo[key]
+
 
 class StaffAuthenticationPolicy(AuthTktAuthenticationPolicy):
     """Substanced's ticket policy with a host-only cookie, refusing

@@ -6,6 +6,8 @@ Substance D's generic views check ``sdi.*`` permissions that only the
 site administrator holds (see ``services.accounts.roles``); the views here give
 agency roles the property sheets they need under httttha's own
 permissions, and keep a denied page from naming what was denied."""
+import re
+
 from pyramid.events import ContextFound, subscriber
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationString
@@ -27,7 +29,7 @@ from substanced.sdi.views.manage import ManagementViews
 from ... import _
 from ...interfaces import IAgency, IDepartment, IDossier, IStaffUser
 from ...services.accounts import roles
-from . import form_buttons
+from . import form_buttons, tabs
 from .tree import tree_url
 
 SHEETS = dict(name='properties', propertied=True, tab_title=_('Properties'),
@@ -144,10 +146,16 @@ def type_title(request, content_type):
     return request.localizer.translate(title) if title else content_type
 
 
+#: a name that a path holds as it is (no character to quote)
+_PLAIN_NAME = re.compile(r'[A-Za-z0-9._~-]+')
+
+
 class StaffSDIAPI(sdiapi):
     """``request.sdiapi`` whose messages are Vietnamese even where
     Substance D flashes hard-coded English, and whose breadcrumbs name
-    the root and Substance D's services in Vietnamese."""
+    the root and Substance D's services in Vietnamese, and whose tabs
+    are looked for among the views that can apply (``tabs``)."""
+    sdi_mgmt_views = staticmethod(tabs.mgmt_views)
 
     def breadcrumbs(self):
         crumbs = sdiapi.breadcrumbs(self)
@@ -164,23 +172,39 @@ class StaffSDIAPI(sdiapi):
 
     def mgmt_path(self, obj, *elements, **kw):
         """Substance D's, with the path of each place computed once per
-        request: the tabs alone ask it for every management view."""
+        request, and a child's made from its parent's: the tabs ask it
+        for every management view, a list for each row and its files."""
         if kw:
             return sdiapi.mgmt_path(self, obj, *elements, **kw)
-        # kept with the object's name and parent, so that renaming or
-        # moving it within the request computes its path again
-        paths = self.__dict__.setdefault('_paths', {})
-        place = (obj, getattr(obj, '__name__', None),
-                 getattr(obj, '__parent__', None))
-        found = paths.get(id(obj))
-        if found is None or any(a is not b for a, b in zip(found, place)):
-            found = paths[id(obj)] = place + (sdiapi.mgmt_path(self, obj),)
-        base = found[3]
+        base = self._path(obj)
         if not elements:
             return base
         # as Pyramid's route_url appends them
         return base + ('' if base.endswith('/') else '/') + '/'.join(
             quote_path_segment(e, safe=PATH_SEGMENT_SAFE) for e in elements)
+
+    def _path(self, obj):
+        # kept with the object's name and parent, so that renaming or
+        # moving it within the request computes its path again
+        paths = self.__dict__.setdefault('_paths', {})
+        name = getattr(obj, '__name__', None)
+        parent = getattr(obj, '__parent__', None)
+        found = paths.get(id(obj))
+        if found is not None and found[0] is obj and found[1] == name \
+                and found[2] is parent:
+            return found[3]
+        if parent is not None and isinstance(name, str) and \
+                _PLAIN_NAME.fullmatch(name) and \
+                'HTTP_X_VHM_ROOT' not in self.request.environ:
+            # what resource_path_tuple would give: the parent's path and
+            # this name (a plain name needs no quoting; the root's path
+            # alone has no final slash)
+            path = self._path(parent)
+            path += ('' if path.endswith('/') else '/') + name + '/'
+        else:
+            path = sdiapi.mgmt_path(self, obj)
+        paths[id(obj)] = (obj, name, parent, path)
+        return path
 
     def get_flash_with_undo_snippet(self, msg, queue='',
                                     allow_duplicate=True):

@@ -8,6 +8,7 @@ report denies it to the staff at large)."""
 import os
 
 from pyramid.httpexceptions import HTTPNotFound
+from pyramid.renderers import render
 from substanced.sdi import mgmt_view
 
 from ... import _
@@ -16,7 +17,9 @@ from ...interfaces import IAgency
 from ...permissions import VIEW_REPORTS
 from ...services.administration import audit
 from ...services.administration.tree import root_agency
+from ...services.administration.treecache import cached
 from ...services.reports import browse
+from ...services.statistics.charts import Markup
 from ...vntime import local_time
 from ..paging import Page
 from ..spreadsheet import xlsx_response
@@ -72,26 +75,56 @@ def reports_browse(context, request):
     page = Page(request, len(docids), browse.PAGE_SIZE)
     rows = [report_row(request, r) for r in browse.reports(
         root, docids[page.start:page.end])]
-    top = root_agency(root)
-    top_node, cucs = browse.units(root)
     list_url = request.sdiapi.mgmt_path(context, '@@' + VIEW_NAME)
-    top_url = request.sdiapi.mgmt_path(top, '@@' + VIEW_NAME)
-    chosen = filters.unit['oid'] if filters.unit else None
+    top_url = request.sdiapi.mgmt_path(root_agency(root), '@@' + VIEW_NAME)
     translate = request.localizer.translate
     return {
         'agency': context, 'filters': filters, 'values': filters.values,
         'errors': {k: translate(v) for k, v in filters.errors.items()},
         'rows': rows, 'page': page, 'total': len(docids),
         'whole_system': filters.whole_system,
-        'units': browse.choices(root, context),
+        'side': side(request, filters, top_url),
+        'unit_options': unit_options(request, context, filters),
         'years': browse.years(root),
         'months': range(1, 13),
         'list_url': list_url, 'top_url': top_url,
-        'top_node': top_node, 'cucs': cucs, 'chosen': chosen,
-        'cuc_chosen': any(node['oid'] == chosen for _p, node in cucs),
         'export_url': list_url + '?' + _query(dict(filters.query,
                                                    format='xlsx')),
     }
+
+
+# The unit list and the Đơn vị options are the same for every official
+# and most of the page's markup: each is rendered once per tree version
+# and choice (a few hundred variants at most), not on every request.
+
+def side(request, filters, top_url):
+    """The unit list at the side, the unit chosen marked."""
+    root = request.root
+    top_node, cucs = browse.units(root)
+    cuc_oids = {node['oid'] for _p, node in cucs}
+    chosen = filters.unit['oid'] if filters.unit else None
+    if chosen not in cuc_oids and chosen != (top_node or {}).get('oid'):
+        chosen = None  # a Chi cục: no entry of the list is marked
+    everything = filters.whole_system and filters.unit is None
+    values = {'top_node': top_node, 'cucs': cucs, 'chosen': chosen,
+              'cuc_chosen': chosen in cuc_oids, 'whole_system': everything,
+              'top_url': top_url}
+    return Markup(cached(
+        root, 'report-side-%s-%s' % (chosen, everything),
+        lambda: render('httttha:templates/sdi/reports_side.pt', values,
+                       request)))
+
+
+def unit_options(request, scope, filters):
+    """The options of the search form's Đơn vị, the unit chosen
+    selected."""
+    root = request.root
+    units = browse.choices(root, scope)
+    chosen = filters.unit['code'] if filters.unit else None
+    return Markup(cached(
+        root, 'report-options-%d-%s' % (scope.__oid__, chosen),
+        lambda: render('httttha:templates/sdi/reports_unit_options.pt',
+                       {'units': units, 'chosen': chosen}, request)))
 
 
 def _query(params):
