@@ -11,6 +11,7 @@ unapprove it (Phụ lục 1 Bước 7): the report's own ACL grants
 from pyramid.security import Allow
 from substanced.content import content
 from substanced.folder import Folder
+from substanced.util import wrap_if_broken
 from zope.interface import Interface, alsoProvides, implementer
 
 from .. import _
@@ -87,5 +88,7 @@ class Report(Folder):
 
     def files(self):
         """(name, file) of the files it has, the signed scan first."""
-        return [(name, self[name]) for name in (SIGNED, EDITABLE)
-                if name in self]
+        # the folder's own mapping: a list shows twenty reports' files
+        found = ((name, self.data.get(name)) for name in (SIGNED, EDITABLE))
+        return [(name, wrap_if_broken(f)) for name, f in found
+                if f is not None]

@@ -107,6 +107,45 @@ def test_published_reports_listed_and_found_by_every_filter(reports_app):
     assert numbers(own) == ['120/BC-CTHADS', '45/BC-CTHADS']
 
 
+def test_the_list_shows_reports_and_units_as_they_are_now(reports_app):
+    # rows and the unit list are kept per process (issue 18's budget):
+    # a changed report or a renamed unit is shown changed at once
+    import transaction
+    from httttha.services.administration.treecache import tree_changed
+    app = reports_app
+    login(app, 'lanhdao.tc')
+    page = app.get(LIST, params={'don-vi': '01'})
+    assert [r[2] for r in rows(page)][0] == \
+        'Kết quả công tác THADS, HC tháng 10 năm 2026'
+    assert text(page, '#cuc-list a.active') == 'Hà Nội'
+    assert page.html.select_one('#don-vi option[selected]')['value'] == '01'
+
+    def change(edit):
+        root, closer = open_root(app)
+        try:
+            edit(root['thads']['cuc-thads-ha-noi'])
+            transaction.commit()
+        finally:
+            transaction.abort()
+            closer()
+
+    def retitle(hanoi):
+        hanoi['bao-cao']['bc-thang-10'].title = 'Báo cáo tháng 10 đã sửa'
+
+    def rename(hanoi):
+        hanoi.short_name = 'Cục THA Thủ đô'
+        tree_changed(hanoi.__parent__.__parent__)
+
+    change(retitle)
+    page = app.get(LIST, params={'don-vi': '01'})
+    assert rows(page)[0][2] == 'Báo cáo tháng 10 đã sửa'
+    assert rows(page)[0][5] == 'Cục THADS Hà Nội'
+    change(rename)
+    page = app.get(LIST, params={'don-vi': '01'})
+    assert rows(page)[0][5] == 'Cục THA Thủ đô'
+    assert app.get(LIST).html.select_one('#cuc-list a.active') is None
+
+
 def test_a_report_page_and_its_downloads(reports_app):
     app = reports_app
     login(app, 'hotro.bd')      # a Chi cục officer: any official

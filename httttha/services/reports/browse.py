@@ -5,6 +5,8 @@ ban hành, newest Ngày ban hành first, 20 to a page.
 
 Everything is answered from the catalog's report indexes; only the
 reports of the page shown (or of the export) are loaded."""
+import datetime
+
 from substanced.objectmap import find_objectmap
 from substanced.util import find_catalog
 
@@ -91,6 +93,20 @@ class Filters(object):
         return self.nodes.get(self.scope_oid, {}).get('parent', 0) is None
 
     @property
+    def days(self):
+        """The first and last days of issue (ordinals) the year and month
+        allow, or None."""
+        if self.year is None:
+            return None
+        first = datetime.date(self.year, self.month or 1, 1)
+        if self.month is None or self.month == 12:
+            last = datetime.date(self.year, 12, 31)
+        else:
+            last = datetime.date(self.year, self.month + 1, 1) - \
+                datetime.timedelta(days=1)
+        return first.toordinal(), last.toordinal()
+
+    @property
     def query(self):
         """The filters as a query string's parameters (links, export)."""
         return {name: value for name, value in self.values.items()
@@ -103,11 +119,14 @@ class Found(object):
     ``len()`` and slices, as of a list.  A page reads the days of issue
     back from the newest, not every report's dates."""
 
-    def __init__(self, catalog, docids):
+    def __init__(self, catalog, docids, days=None):
         self.docids = catalog.family.IF.Set(docids)
         self.issued = catalog['report_issued']._fwd_index
         self.entered = catalog['report_entered']._rev_index.get
         self.ordered = []
+        # the days of issue the reports can have (a search by year or
+        # month: its ordinals), not the five years of every report
+        self.span = days or (None, None)
         self.days = None
 
     def __len__(self):
@@ -125,7 +144,7 @@ class Found(object):
 
     def _order(self, wanted):
         if self.days is None:
-            self.days = list(self.issued.keys())
+            self.days = list(self.issued.keys(*self.span))
         has = self.docids.has_key
         entered = self.entered
         while len(self.ordered) < wanted and self.days:
@@ -163,7 +182,7 @@ def search(root, filters):
     if wanted is not None:
         agency = catalog['agency']._rev_index
         docids = [d for d in docids if agency.get(d) in wanted]
-    return Found(catalog, docids)
+    return Found(catalog, docids, filters.days)
 
 
 def reports(root, docids):

@@ -5,7 +5,9 @@ exports the list as filtered to Excel, opens a report and downloads its
 files.  The search is the service's (``services.reports.browse``); what
 an official may read is the report's ACL (``VIEW_REPORTS``: a pending
 report denies it to the staff at large)."""
+import collections
 import os
+import threading
 
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.renderers import render
@@ -17,7 +19,7 @@ from ...interfaces import IAgency
 from ...permissions import VIEW_REPORTS
 from ...services.administration import audit
 from ...services.administration.tree import root_agency
-from ...services.administration.treecache import cached
+from ...services.administration.treecache import cached, tree_version
 from ...services.reports import browse
 from ...services.statistics.charts import Markup
 from ...vntime import local_time
@@ -43,9 +45,17 @@ def file_format(attachment):
 
 
 def report_row(request, report):
-    """What the list shows of one report."""
-    return {
-        'report': report,
+    """What the list shows of one report (kept per process and revision
+    of the report: a page shows twenty)."""
+    report._p_activate()
+    key = None
+    if report._p_jar is not None and not report._p_changed:
+        key = (id(report._p_jar.db()), report._p_oid, report._p_serial,
+               tree_version(request.root), request.script_name)
+        found = _rows.get(key)
+        if found is not None:
+            return dict(found, report=report)
+    row = {
         'url': request.sdiapi.mgmt_path(report, '@@xem-bao-cao'),
         'number': report.number,
         'title': report.title,
@@ -58,6 +68,20 @@ def report_row(request, report):
                    'url': request.sdiapi.mgmt_path(f)}
                   for name, f in report.files()],
     }
+    if key is not None:
+        with _rows_lock:
+            _rows[key] = row
+            _rows.move_to_end(key)
+            while len(_rows) > ROWS_KEPT:
+                _rows.popitem(last=False)
+    return dict(row, report=report)
+
+
+#: the rows kept by :func:`report_row`: (database, oid, serial, tree
+#: version, script name) -> row; a changed report or tree is a new key
+_rows = collections.OrderedDict()
+_rows_lock = threading.Lock()
+ROWS_KEPT = 2000
 
 
 @mgmt_view(context=IAgency, name=VIEW_NAME, permission=VIEW_REPORTS,
