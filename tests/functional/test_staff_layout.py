@@ -57,6 +57,44 @@ def test_workspace_link_in_the_header_of_a_dossier(living_app):
     assert text(page, 'h1') == 'Bàn làm việc'
 
 
+def test_a_search_with_many_hits_counts_them_not_each_queue(living_app,
+                                                           monkeypatch):
+    # the commonest family name of Ba Đình's demo applicants
+    from collections import Counter
+    from httttha.services.backoffice import workspace
+    from httttha.text import fold
+    root, closer = open_root(living_app)
+    try:
+        names = [find_dossier(root, code).applicant_name
+                 for key, code in demo_dossiers(root).items()
+                 if key.startswith('bd:')]
+    finally:
+        closer()
+    family = Counter(fold(n.split()[0]) for n in names).most_common(1)[0]
+    assert family[1] >= 3, names
+    staff = officer(living_app)
+    search = {'tu-khoa': family[0], 'tim-kiem': '1'}
+    few = staff.get(WORKSPACE, params=search)
+    total = int(text(few, '#queue-all .badge'))
+    each = {a['id']: int(a.select_one('.badge').get_text())
+            for a in few.html.select('#queues a')}
+    assert total >= family[1] and few.html.select_one('#search-many') is None
+    # above FILTER_BELOW hits: the hits counted, each queue's count left
+    # out and said so; the list is the same
+    monkeypatch.setattr(workspace, 'FILTER_BELOW', 1)
+    many = staff.get(WORKSPACE, params=search)
+    assert text(many, '#queue-all .badge') == str(total)
+    assert [b.parent['id'] for b in many.html.select('#queues .badge')] == [
+        'queue-all']
+    assert 'không đếm riêng từng hàng đợi' in text(many, '#search-many')
+    assert codes(many) == codes(few)
+    # a queue's tab: its hits, counted
+    queue = [q for q, n in each.items() if n and q != 'queue-all'][0]
+    narrowed = staff.get(many.html.select_one('#' + queue)['href'])
+    assert text(narrowed, '#%s .badge' % queue) == str(each[queue])
+    assert len(codes(narrowed)) == min(each[queue], 20)
+
+
 def test_search_from_the_default_queue_spans_every_queue(living_app):
     done = demo_code(living_app, 'bd:HTTT01:online:completed')
     staff = officer(living_app)

@@ -59,7 +59,10 @@ def page(app, user, path, **params):
     login(staff, user)
     result = staff.get(path + '/@@ban-lam-viec', params=params)
     codes = [a.get_text() for a in result.html.select('#dossiers a.code')]
-    count = int(result.html.select_one('#queue-new .badge').get_text())
+    # a search counts its hits in every queue (#queue-all)
+    badge = result.html.select_one('#queue-all .badge') or \
+        result.html.select_one('#queue-new .badge')
+    count = int(badge.get_text())
     return codes, count
 
 
@@ -112,3 +115,23 @@ def test_filters_on_the_whole_country(app, dossiers, monkeypatch, few):
     codes, count = page(app, 'lanhdao.tc', TOP, **{
         'pham-vi': 'tat-ca', 'tu-khoa': dossiers['bd_old']})
     assert (codes, count) == ([dossiers['bd_old']], 1)
+
+
+@pytest.mark.clock
+def test_the_day_scan_stays_within_the_dates_asked(app, dossiers,
+                                                   monkeypatch):
+    # the newest-first scan reads the days back from "Đến ngày" to "Từ
+    # ngày" only: the days outside, with their dossiers, are not listed
+    monkeypatch.setattr(workspace, 'SCAN_FROM', 1)
+    days = {name: submitted_on(app, dossiers[name]).strftime('%d/%m/%Y')
+            for name in dossiers}
+    params = {'pham-vi': 'tat-ca'}
+    assert page(app, 'lanhdao.tc', TOP, **params)[0] == [
+        dossiers[name] for name in ('bd_new', 'hn', 'bd_old')]
+    assert page(app, 'lanhdao.tc', TOP, **dict(
+        params, **{'tu-ngay': days['bd_old'], 'den-ngay': days['hn']})) == (
+        [dossiers['hn'], dossiers['bd_old']], 2)
+    assert page(app, 'lanhdao.tc', TOP, **dict(
+        params, **{'den-ngay': days['bd_old']})) == ([dossiers['bd_old']], 1)
+    assert page(app, 'lanhdao.tc', TOP, **dict(
+        params, **{'tu-ngay': days['bd_new']})) == ([dossiers['bd_new']], 1)

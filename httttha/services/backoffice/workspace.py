@@ -130,16 +130,25 @@ def _intersect(family, sets):
     return result
 
 
-#: below this many dossiers in the most selective set, the others are
-#: tested dossier by dossier
+#: below this many dossiers found, the queues are counted dossier by
+#: dossier (each one's state, deadline and assignee read from the indexes)
 FILTER_BELOW = 5000
+#: a set this many times larger than the dossiers found so far is not
+#: walked whole, as an intersection walks both sets: each dossier found
+#: is looked up in it
+LOOKUP_RATIO = 8
+#: up to this many dossiers found, each one's day of submission is read
+#: from the index rather than a union of every day's set of the period
+#: built (a year at a million dossiers unites 450 000)
+DAYS_LOOKED_UP_BELOW = 20000
 
 
 def base_docids(request, agency, filters):
     """The docids of the dossiers of ``agency`` (or of its subtree) the
     user may open, narrowed by the filters other than the queue; None
     stands for every dossier of the site.  The sets are C-level BTrees
-    intersected smallest first."""
+    intersected smallest first; the dossiers found so far are looked up
+    one by one in a set much larger than they are."""
     catalog = find_catalog(agency, 'httttha')
     family = catalog.family
     visible, scope = visible_agencies(request, agency, filters.subtree)
@@ -151,29 +160,32 @@ def base_docids(request, agency, filters):
             [_stored(catalog['agency'], oid) for oid in visible]))
     if filters.procedure:
         sets.append(_stored(catalog['procedure'], filters.procedure))
-    days = None
-    if filters.date_from or filters.date_to:
-        days = (filters.date_from.toordinal() if filters.date_from else 0,
-                filters.date_to.toordinal() if filters.date_to else 10 ** 7)
     if filters.keyword:
         sets.append(_keyword_docids(catalog, agency, filters.keyword))
     if filters.classification:
         sets.append(catalog['classification'].applyAll(
             ['%s:%s' % item for item in sorted(
                 filters.classification.items())]))
-    smallest = min(sets, key=len) if sets else None
-    if smallest is not None and len(smallest) <= FILTER_BELOW:
-        # a few dossiers: test each against the others (membership, and
-        # the day of submission read from the index) rather than walk the
-        # large sets whole, as an intersection does
-        others = [x for x in sets if x is not smallest]
+    result = None
+    for docids in sorted(sets, key=len):
+        if result is None:
+            result = docids
+        elif len(docids) > LOOKUP_RATIO * len(result):
+            result = family.IF.Set(d for d in result if d in docids)
+        else:
+            result = family.IF.intersection(result, docids)
+        if not result:
+            return family.IF.Set()
+    if not (filters.date_from or filters.date_to):
+        return result
+    first = filters.date_from.toordinal() if filters.date_from else 0
+    last = filters.date_to.toordinal() if filters.date_to else 10 ** 7
+    if result is not None and len(result) <= DAYS_LOOKED_UP_BELOW:
         day_of = catalog['submitted_day']._rev_index.get
-        return family.IF.Set(
-            d for d in smallest if all(d in x for x in others) and (
-                days is None or days[0] <= (day_of(d) or 0) <= days[1]))
-    if days is not None:
-        sets.append(catalog['submitted_day'].applyInRange(*days))
-    return _intersect(family, sets)
+        return family.IF.Set(d for d in result
+                             if first <= (day_of(d) or 0) <= last)
+    days = catalog['submitted_day'].applyInRange(first, last)
+    return days if result is None else family.IF.intersection(result, days)
 
 
 def _keyword_docids(catalog, agency, keyword):
@@ -196,8 +208,6 @@ def _keyword_docids(catalog, agency, keyword):
 
 def queue_sets(catalog, name, today, user_oid=None):
     """The disjoint sets of docids whose union is queue ``name``."""
-    if name == EVERY_QUEUE:
-        return [_stored(catalog['state'], s) for s in STATE_QUEUE]
     states = dict((q[0], q[2]) for q in QUEUES)[name]
     if states is not None:
         return [_stored(catalog['state'], s) for s in states]
@@ -225,26 +235,42 @@ def queues(request, agency, filters, today):
 
     def within(name):
         # each queue's sets within ``base``, made once for its count and
-        # for the list when it is the chosen one (the search's list is
-        # every state queue's)
+        # for the list when it is the chosen one
         if name not in found:
             found[name] = [s if base is None else family.IF.intersection(
                 base, s) for s in queue_sets(catalog, name, today, me)]
         return found[name]
+    if filters.keyword:
+        # a search with many hits: how many, and in the chosen queue, but
+        # not how many in each queue (an intersection per queue over the
+        # hits and the queue's whole set: tens of ms at a million)
+        hits = _with_state(catalog, base)
+        chosen = hits if filters.queue == EVERY_QUEUE else \
+            family.IF.multiunion(within(filters.queue))
+        counts = dict.fromkeys((q[0] for q in QUEUES), None)
+        counts[EVERY_QUEUE] = len(hits)
+        if filters.queue != EVERY_QUEUE:
+            counts[filters.queue] = len(chosen)
+        return counts, ResultSet(chosen, len(chosen),
+                                 find_objectmap(agency).object_for)
     counts = _counted(request, agency, filters, today, base, catalog, me)
     if counts is None:
         counts = {name: sum(len(s) for s in within(name))
                   for name, _t, _s in QUEUES}
-        counts[EVERY_QUEUE] = sum(counts[name] for name, _t, states in
-                                  QUEUES if states)
-    if filters.queue == EVERY_QUEUE:
-        sets = [s for name, _t, states in QUEUES if states
-                for s in within(name)]
-    else:
-        sets = within(filters.queue)
-    chosen = family.IF.multiunion(sets)
+    chosen = family.IF.multiunion(within(filters.queue))
     return counts, ResultSet(chosen, len(chosen),
                              find_objectmap(agency).object_for)
+
+
+def _with_state(catalog, docids):
+    """``docids`` less those in no queue: objects without a state (the
+    users of an agency), and states no queue lists."""
+    state = catalog['state']
+    family = catalog.family
+    outside = [state.not_indexed()] + [
+        state._fwd_index[value] for value in state._fwd_index.keys()
+        if value not in STATE_QUEUE]
+    return family.IF.difference(docids, family.IF.multiunion(outside))
 
 
 #: up to this many agencies in scope, the queues are counted from the
@@ -331,7 +357,8 @@ def page_rows(agency, results, filters, start, end):
     """The dossiers of one page, sorted by the catalog."""
     catalog = find_catalog(agency, 'httttha')
     if filters.sort == 'submitted' and len(results) >= SCAN_FROM:
-        docids = _newest(catalog, results.ids, end)
+        docids = _newest(catalog, results.ids, end, filters.date_from,
+                         filters.date_to)
     else:
         docids = catalog[filters.sort].sort(
             results.ids, reverse=filters.sort == 'submitted', limit=end,
@@ -340,16 +367,22 @@ def page_rows(agency, results, filters, start, end):
     return [resolve(docid) for docid in list(docids)[start:end]]
 
 
-def _newest(catalog, docids, limit):
+def _newest(catalog, docids, limit, first=None, last=None):
     """The ``limit`` newest of many ``docids``: the days of submission
-    from the last one back, each day's dossiers sorted by their time,
-    until the page is full; for a large result a few days suffice,
-    where sorting would look at every docid."""
+    from the last one back (from ``last``, to ``first``, the days the
+    filters allow), each day's dossiers sorted by their time, until the
+    page is full; for a large result a few days suffice, where sorting
+    would look at every docid."""
     days = catalog['submitted_day']._fwd_index
     when = catalog['submitted']._rev_index
+    low = first.toordinal() if first else None
     found = []
-    day = days.maxKey() if days else None
-    while day is not None and len(found) < limit:
+    try:
+        day = days.maxKey(last.toordinal()) if last else days.maxKey()
+    except ValueError:
+        day = None      # no dossier before ``last``
+    while day is not None and len(found) < limit and (
+            low is None or day >= low):
         hits = [d for d in days[day] if d in docids]
         found.extend(sorted(hits, key=when.get, reverse=True))
         try:
