@@ -1,4 +1,5 @@
 """The httttha catalog: indexes used by staff lists and lookups."""
+from pyramid.location import lineage
 from substanced.catalog import (
     Field,
     Keyword,
@@ -7,9 +8,10 @@ from substanced.catalog import (
     indexview,
     indexview_defaults,
 )
+from substanced.util import get_oid
 
 from ..content.dossier import VN
-from ..interfaces import IAttachment, IDossier
+from ..interfaces import IAgency, IAttachment, IDossier
 from ..services.backoffice.deadlines import index_value as deadline_index_value
 from ..services.portal.guidance import index_text as guidance_text
 from ..services.portal.guidance import index_words as guidance_words
@@ -38,9 +40,16 @@ class HttthaIndexes(object):
     state = Field()
     channel = Field()
     submitted = Field()       # seconds since the epoch (UTC), for sorting
-    # the local day of submission (date.toordinal()), for date filters: a
-    # range of a year is a union of 365 sets, not of a set per dossier
-    submitted_day = Field()
+    # (the local day of submission (date.toordinal()), the procedure),
+    # for the workspace's date filters: a year of one procedure is a
+    # union of 365 sets, with no intersection with the procedure's whole
+    # set (a C-level merge, linear in the larger set: 20 ms at a million)
+    day_procedure = Field()
+    # the same and the oid of the dossier's Cục (the agency below the top
+    # one on its lineage, or the top one for its own): a year of a whole
+    # Cục's subtree is a union of 365 small sets, with no union of its
+    # agencies' sets (a Cục leader's scope)
+    day_procedure_cuc = Field()
     # folded words of the applicant's name, phone and e-mail.  A Keyword
     # index, not Text: every submission brings new words (a phone number),
     # and a Text index's lexicon hands out word ids from one counter, so
@@ -158,10 +167,27 @@ class HttthaIndexViews(object):
         return when.timestamp() if when is not None else default
 
     @indexview()
-    def submitted_day(self, default):
+    def day_procedure(self, default):
         when = self._dossier_attr('submitted', None)
-        return (when.astimezone(VN).date().toordinal()
-                if when is not None else default)
+        procedure = self._dossier_attr('procedure', None)
+        if when is None or procedure is None:
+            return default
+        return when.astimezone(VN).date().toordinal(), procedure
+
+    @indexview()
+    def day_procedure_cuc(self, default):
+        when = self._dossier_attr('submitted', None)
+        procedure = self._dossier_attr('procedure', None)
+        if when is None or procedure is None:
+            return default
+        agencies = [node for node in lineage(self.resource)
+                    if IAgency.providedBy(node)]
+        if not agencies:
+            return default
+        # the Cục: the one below the top (or the top itself)
+        cuc = agencies[-2] if len(agencies) > 1 else agencies[-1]
+        return (when.astimezone(VN).date().toordinal(), procedure,
+                get_oid(cuc))
 
     @indexview()
     def due(self, default):

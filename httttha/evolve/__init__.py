@@ -240,6 +240,63 @@ def statistics_with_deadlines(root, registry):
     rebuild(root, root['catalogs']['httttha'])
 
 
+def index_days_by_procedure(root, registry):
+    """Issue 21: the day of submission indexed with the procedure
+    (``day_procedure``, replacing ``submitted_day``) and with the
+    procedure and the dossier's Cục (``day_procedure_cuc``), so that a
+    year of one procedure, in the whole country or in one Cục, is a union
+    of its days' sets.  Filled in bulk from the indexes they combine and
+    the agency tree: no dossier is loaded."""
+    import transaction
+    from ..services.administration.tree import tree_nodes
+    catalog = root['catalogs']['httttha']
+    if 'submitted_day' not in catalog:
+        catalog.update_indexes(registry=registry)
+        return
+    nodes = tree_nodes(root)
+
+    def cuc_of(oid):
+        # the agency below the top on the lineage (the top for its own)
+        while nodes[oid]['parent'] is not None and \
+                nodes[nodes[oid]['parent']]['parent'] is not None:
+            oid = nodes[oid]['parent']
+        return oid
+    cucs = {oid: cuc_of(oid) for oid in nodes}
+    procedure_of = catalog['procedure']._rev_index.get
+    agency_of = catalog['agency']._rev_index.get
+    grouped = {}
+    for day, docids in catalog['submitted_day']._fwd_index.items():
+        for docid in docids:
+            key = (day, procedure_of(docid), cucs.get(agency_of(docid)))
+            if None not in key:     # a dossier of the tree
+                grouped.setdefault(key, []).append(docid)
+    # adds the new indexes and removes the old one (and commits)
+    catalog.update_indexes(registry=registry)
+    _fill(catalog['day_procedure'], _merged(grouped, 2))
+    _fill(catalog['day_procedure_cuc'], grouped)
+    transaction.commit()
+
+
+def _merged(grouped, length):
+    """``grouped`` by the first ``length`` elements of its keys."""
+    merged = {}
+    for key, docids in grouped.items():
+        merged.setdefault(key[:length], []).extend(docids)
+    return merged
+
+
+def _fill(index, grouped):
+    """A field index's data in bulk: {value: [docid]}."""
+    family = index.family
+    pairs = []
+    for value, docids in grouped.items():
+        index._fwd_index[value] = family.IF.TreeSet(docids)
+        pairs.extend((docid, value) for docid in docids)
+    pairs.sort()
+    index._rev_index.update(pairs)
+    index._num_docs.change(len(pairs))
+
+
 def includeme(config):
     config.add_evolution_step(add_submission_storage)
     config.add_evolution_step(add_deadlines)
@@ -257,3 +314,4 @@ def includeme(config):
     config.add_evolution_step(statistics_by_day)
     config.add_evolution_step(add_reports)
     config.add_evolution_step(statistics_with_deadlines)
+    config.add_evolution_step(index_days_by_procedure)

@@ -18,12 +18,25 @@ class Page(object):
         self.start = (self.number - 1) * size
         self.end = self.start + size
         self.request = request
+        self._path = None
+        # each parameter encoded once: a list links to its queues, pages
+        # and sorts with the same query (a workspace page has forty links)
+        self._encoded = {}
 
     def url(self, number, **changes):
         """This listing at page ``number``, with ``changes`` to its
         query (None removes a parameter)."""
         params = dict(self.request.GET)
         params.update(changes)
-        params = {k: v for k, v in params.items() if v is not None}
         params['page'] = number
-        return self.request.path_url + '?' + urlencode(sorted(params.items()))
+        if self._path is None:
+            self._path = self.request.path_url
+        return self._path + '?' + '&'.join(
+            self._encode(item) for item in sorted(params.items())
+            if item[1] is not None)
+
+    def _encode(self, item):
+        found = self._encoded.get(item)
+        if found is None:
+            found = self._encoded[item] = urlencode([item])
+        return found

@@ -135,3 +135,84 @@ def test_the_day_scan_stays_within_the_dates_asked(app, dossiers,
         params, **{'den-ngay': days['bd_old']})) == ([dossiers['bd_old']], 1)
     assert page(app, 'lanhdao.tc', TOP, **dict(
         params, **{'tu-ngay': days['bd_new']})) == ([dossiers['bd_new']], 1)
+
+
+def test_evolve_step_indexes_the_days_by_procedure(app, dossiers):
+    """A site made before: a ``submitted_day`` index of days alone.  The
+    step fills ``day_procedure`` and ``day_procedure_cuc`` from it, the
+    procedure and agency indexes and the tree, and drops it; the date
+    filters find the same dossiers."""
+    from BTrees import family64
+    from substanced.catalog.indexes import FieldIndex
+    from httttha.evolve import index_days_by_procedure
+    since = submitted_on(app, dossiers['hn']).strftime('%d/%m/%Y')
+    params = {'pham-vi': 'tat-ca', 'tu-ngay': since}
+    before = page(app, 'lanhdao.tc', TOP, **params)
+    assert before[1] == 2
+    names = ('day_procedure', 'day_procedure_cuc')
+    root, closer = open_root(app)
+    try:
+        catalog = root['catalogs']['httttha']
+        made = [catalog[name] for name in names]
+        expected = [dict(index._rev_index.items()) for index in made]
+        # Ba Đình's and the Cục's dossiers: the Cục Hà Nội's
+        hanoi = root['thads']['cuc-thads-ha-noi'].__oid__
+        assert {key[1:] for key in expected[1].values()} == {
+            ('HTTT01', hanoi), ('HTTT03', hanoi)}
+        assert {docid: key[:2] for docid, key in expected[1].items()} == \
+            expected[0]
+        old = FieldIndex(family=family64)
+        for docid, (day, _procedure) in expected[0].items():
+            old._fwd_index.setdefault(day, family64.IF.TreeSet()).insert(
+                docid)
+            old._rev_index[docid] = day
+        for name in names:
+            del catalog[name]
+        catalog['submitted_day'] = old
+        transaction.commit()
+        index_days_by_procedure(root, app.app.registry)
+        assert 'submitted_day' not in catalog
+        for name, before_index, rev in zip(names, made, expected):
+            index = catalog[name]
+            assert dict(index._rev_index.items()) == rev
+            assert {key: list(docids) for key, docids in
+                    index._fwd_index.items()} == {
+                key: list(docids) for key, docids in
+                before_index._fwd_index.items()}
+            assert index.indexed_count() == len(rev)
+        transaction.commit()
+    finally:
+        transaction.abort()
+        closer()
+    assert page(app, 'lanhdao.tc', TOP, **params) == before
+
+
+@pytest.mark.parametrize('looked_up_below', [20000, 0])
+@pytest.mark.parametrize('user,path', [('lanhdao.tc', TOP),
+                                       ('lanhdao.hn', CUC)])
+def test_dates_and_procedure_in_a_whole_scope(app, dossiers, monkeypatch,
+                                              looked_up_below, user, path):
+    # a whole Cục or the whole country with dates: the days of the
+    # procedure (and of the Cục) from ``day_procedure_cuc``, whether the
+    # dossiers found are looked up one by one or the days' sets united
+    monkeypatch.setattr(workspace, 'DAYS_LOOKED_UP_BELOW', looked_up_below)
+    united = []
+    within = workspace._submitted_within
+    monkeypatch.setattr(workspace, '_submitted_within', lambda *a: (
+        united.append(a[4]), within(*a))[1])
+    days = {name: submitted_on(app, dossiers[name]).strftime('%d/%m/%Y')
+            for name in dossiers}
+    params = {'pham-vi': 'tat-ca', 'tu-ngay': days['bd_old'],
+              'den-ngay': days['bd_new']}
+    assert page(app, user, path, **params) == (
+        [dossiers[name] for name in ('bd_new', 'hn', 'bd_old')], 3)
+    assert page(app, user, path, **dict(params, **{'thu-tuc': 'HTTT01'})) \
+        == ([dossiers['hn'], dossiers['bd_old']], 2)
+    assert page(app, user, path, **dict(params, **{
+        'thu-tuc': 'HTTT03', 'den-ngay': days['hn']})) == ([], 0)
+    if not looked_up_below:
+        # the Cục's own days (its oid in the keys), not its agencies' sets
+        root, closer = open_root(app)
+        hanoi = root['thads']['cuc-thads-ha-noi'].__oid__
+        closer()
+        assert set(united) == {hanoi if path == CUC else None}

@@ -111,8 +111,8 @@ def _recount(root, catalog, oids, first, last, today):
     dossiers: (total, channels, states, late, classifications, overdue
     on ``today``)."""
     from httttha.services.statistics import CLOSED
-    found = catalog['submitted_day'].inrange(
-        first.toordinal(), last.toordinal()).execute()
+    found = catalog['day_procedure'].inrange(
+        (first.toordinal(),), (last.toordinal(), '\uffff')).execute()
     due_of = catalog['due']._rev_index.get
     total, late, overdue = 0, 0, 0
     channels, states, classes = (collections.Counter() for _i in range(3))
@@ -144,7 +144,8 @@ def test_statistics_of_any_period_equal_a_recount(opened):
     catalog = find_catalog(root, 'httttha')
     top = root_agency(root)
     nodes = tree_nodes(root)
-    days = sorted(catalog['submitted_day']._fwd_index.keys())
+    days = sorted({key[0] for key in
+                   catalog['day_procedure']._fwd_index.keys()})
     last = datetime.date.fromordinal(days[-1])
     # a range from August to November: across 1 October
     year = last.year - 1
@@ -327,7 +328,8 @@ def test_workspace_counts_from_the_counters_equal_the_catalogs(
     monkeypatch.setattr(workspace, 'FILTER_BELOW', 0)
     request = types.SimpleNamespace(user=None, root=root)
     catalog = find_catalog(root, 'httttha')
-    days = sorted(catalog['submitted_day']._fwd_index.keys())
+    days = sorted({key[0] for key in
+                   catalog['day_procedure']._fwd_index.keys()})
     today = datetime.date.fromordinal(days[-1])
     year = datetime.date.fromordinal(days[len(days) // 2]).year
     checked = []
@@ -345,7 +347,7 @@ def test_workspace_counts_from_the_counters_equal_the_catalogs(
             expected, same = workspace.queues(request, hanoi, filters, today)
         assert counted == expected and list(results.ids) == list(same.ids)
         checked.append(counted)
-    assert checked[0]['all'] > checked[1]['all'] > 0
+    assert sum(checked[0].values()) > sum(checked[1].values()) > 0
     assert checked[0]['overdue'] and checked[0]['completed'], checked[0]
     transaction.abort()
 

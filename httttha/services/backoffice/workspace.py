@@ -153,12 +153,19 @@ def base_docids(request, agency, filters):
     family = catalog.family
     visible, scope = visible_agencies(request, agency, filters.subtree)
     sets = []
-    whole_site = filters.subtree and agency is root_agency(find_root(agency))
-    if not (whole_site and len(visible) == scope):
+    top = root_agency(find_root(agency))
+    whole = filters.subtree and len(visible) == scope
+    dated = filters.date_from or filters.date_to
+    # a whole Cục's days: the Cục is in the keys of ``day_procedure_cuc``
+    cuc = get_oid(agency) if whole and dated and \
+        agency.__parent__ is top else None
+    if not (whole and (agency is top or cuc)):
         # (users have an agency too: the queues' state sets leave them out)
         sets.append(family.IF.multiunion(
             [_stored(catalog['agency'], oid) for oid in visible]))
-    if filters.procedure:
+    if filters.procedure and not dated:
+        # with dates, the days of the procedure (``day_procedure``) are
+        # the procedure's filter: no walk of its whole set
         sets.append(_stored(catalog['procedure'], filters.procedure))
     if filters.keyword:
         sets.append(_keyword_docids(catalog, agency, filters.keyword))
@@ -176,16 +183,61 @@ def base_docids(request, agency, filters):
             result = family.IF.intersection(result, docids)
         if not result:
             return family.IF.Set()
-    if not (filters.date_from or filters.date_to):
+    if not dated:
         return result
     first = filters.date_from.toordinal() if filters.date_from else 0
     last = filters.date_to.toordinal() if filters.date_to else 10 ** 7
+    procedure = filters.procedure
     if result is not None and len(result) <= DAYS_LOOKED_UP_BELOW:
-        day_of = catalog['submitted_day']._rev_index.get
-        return family.IF.Set(d for d in result
-                             if first <= (day_of(d) or 0) <= last)
-    days = catalog['submitted_day'].applyInRange(first, last)
+        day_of = catalog['day_procedure_cuc']._rev_index.get
+        return family.IF.Set(d for d in result if _within(
+            day_of(d, (0, None, None)), first, last, procedure, cuc))
+    days = _submitted_within(catalog, first, last, procedure, cuc)
     return days if result is None else family.IF.intersection(result, days)
+
+
+def _within(key, first, last, procedure, cuc):
+    """Whether a ``day_procedure_cuc`` key is within the days, of the
+    procedure and of the Cục (any, when none is given)."""
+    return first <= key[0] <= last and (
+        not procedure or key[1] == procedure) and (
+        cuc is None or key[2] == cuc)
+
+
+#: after every procedure's name (the keys of ``day_procedure`` are (day,
+#: procedure)): a day's last key
+_LAST = '\uffff'
+
+
+def _submitted_within(catalog, first, last, procedure=None, cuc=None):
+    """The dossiers submitted from day ``first`` to day ``last``
+    (ordinals), of ``procedure`` and of the Cục ``cuc`` only if given."""
+    if cuc is None:
+        days = catalog['day_procedure']._fwd_index
+        sets = [docids for (_day, which), docids in days.items(
+            (first,), (last, _LAST)) if not procedure or which == procedure]
+    else:
+        index = catalog['day_procedure_cuc']._fwd_index
+        procedures = [procedure] if procedure else sorted(PROCEDURES)
+        sets = [index.get((day, which, cuc))
+                for day in _days(catalog['day_procedure']._fwd_index,
+                                 first, last)
+                for which in procedures]
+    return catalog.family.IF.multiunion([s for s in sets if s is not None])
+
+
+def _days(index, first, last):
+    """The days from ``first`` to ``last`` that have dossiers."""
+    day = first
+    while True:
+        try:
+            key = index.minKey((day,))
+        except ValueError:
+            return
+        if key[0] > last:
+            return
+        yield key[0]
+        day = key[0] + 1
 
 
 def _keyword_docids(catalog, agency, keyword):
@@ -270,7 +322,8 @@ def _with_state(catalog, docids):
     outside = [state.not_indexed()] + [
         state._fwd_index[value] for value in state._fwd_index.keys()
         if value not in STATE_QUEUE]
-    return family.IF.difference(docids, family.IF.multiunion(outside))
+    return family.IF.difference(docids, outside[0] if len(outside) == 1
+                                else family.IF.multiunion(outside))
 
 
 #: up to this many agencies in scope, the queues are counted from the
@@ -295,7 +348,7 @@ def _counted(request, agency, filters, today, base, catalog, me):
     sums, _months = unit_sums(
         store, visible, filters.date_from or datetime.date.min,
         filters.date_to or datetime.date.max, today)
-    counts = dict.fromkeys([q[0] for q in QUEUES] + [EVERY_QUEUE], 0)
+    counts = dict.fromkeys([q[0] for q in QUEUES], 0)
     for key, number in sums.items():
         if len(key) != 5 or filters.procedure and \
                 key[0] != filters.procedure:
@@ -304,7 +357,6 @@ def _counted(request, agency, filters, today, base, catalog, me):
         queue = STATE_QUEUE.get(state)
         if queue is not None:
             counts[queue[0]] += number
-            counts[EVERY_QUEUE] += number
         if overdue:
             counts['overdue'] += number
     for name in ('mine', 'unsatisfied'):
@@ -373,20 +425,22 @@ def _newest(catalog, docids, limit, first=None, last=None):
     filters allow), each day's dossiers sorted by their time, until the
     page is full; for a large result a few days suffice, where sorting
     would look at every docid."""
-    days = catalog['submitted_day']._fwd_index
+    days = catalog['day_procedure']._fwd_index
     when = catalog['submitted']._rev_index
     low = first.toordinal() if first else None
     found = []
     try:
-        day = days.maxKey(last.toordinal()) if last else days.maxKey()
+        day = days.maxKey((last.toordinal(), _LAST)) if last \
+            else days.maxKey()
     except ValueError:
         day = None      # no dossier before ``last``
     while day is not None and len(found) < limit and (
-            low is None or day >= low):
-        hits = [d for d in days[day] if d in docids]
+            low is None or day[0] >= low):
+        hits = [d for sets in days.values((day[0],), (day[0], _LAST))
+                for d in sets if d in docids]
         found.extend(sorted(hits, key=when.get, reverse=True))
         try:
-            day = days.maxKey(day - 1)
+            day = days.maxKey((day[0] - 1, _LAST))
         except ValueError:
             day = None
     return found[:limit]
