@@ -50,6 +50,9 @@ class HttthaIndexes(object):
     # Cục's subtree is a union of 365 small sets, with no union of its
     # agencies' sets (a Cục leader's scope)
     day_procedure_cuc = Field()
+    # the oid of a dossier's Cục alone: a Cục leader's whole scope is one
+    # stored set, not a union of its thirty agencies' sets
+    cuc = Field()
     # folded words of the applicant's name, phone and e-mail.  A Keyword
     # index, not Text: every submission brings new words (a phone number),
     # and a Text index's lexicon hands out word ids from one counter, so
@@ -176,18 +179,20 @@ class HttthaIndexViews(object):
 
     @indexview()
     def day_procedure_cuc(self, default):
-        when = self._dossier_attr('submitted', None)
-        procedure = self._dossier_attr('procedure', None)
-        if when is None or procedure is None:
+        day = self.day_procedure(None)
+        cuc = self.cuc(None)
+        return default if day is None or cuc is None else day + (cuc,)
+
+    @indexview()
+    def cuc(self, default):
+        if not getattr(self.resource, 'is_dossier', False):
             return default
         agencies = [node for node in lineage(self.resource)
                     if IAgency.providedBy(node)]
         if not agencies:
             return default
-        # the Cục: the one below the top (or the top itself)
-        cuc = agencies[-2] if len(agencies) > 1 else agencies[-1]
-        return (when.astimezone(VN).date().toordinal(), procedure,
-                get_oid(cuc))
+        # the one below the top (or the top itself)
+        return get_oid(agencies[-2] if len(agencies) > 1 else agencies[-1])
 
     @indexview()
     def due(self, default):

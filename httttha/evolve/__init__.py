@@ -245,7 +245,8 @@ def index_days_by_procedure(root, registry):
     (``day_procedure``, replacing ``submitted_day``) and with the
     procedure and the dossier's Cục (``day_procedure_cuc``), so that a
     year of one procedure, in the whole country or in one Cục, is a union
-    of its days' sets.  Filled in bulk from the indexes they combine and
+    of its days' sets; and the Cục alone (``cuc``), a Cục's whole scope.
+    Filled in bulk from the indexes they combine and
     the agency tree: no dossier is loaded."""
     import transaction
     from ..services.administration.tree import tree_nodes
@@ -272,17 +273,18 @@ def index_days_by_procedure(root, registry):
                 grouped.setdefault(key, []).append(docid)
     # adds the new indexes and removes the old one (and commits)
     catalog.update_indexes(registry=registry)
-    _fill(catalog['day_procedure'], _merged(grouped, 2))
     _fill(catalog['day_procedure_cuc'], grouped)
+    _fill(catalog['day_procedure'], _regrouped(grouped, lambda k: k[:2]))
+    _fill(catalog['cuc'], _regrouped(grouped, lambda k: k[2]))
     transaction.commit()
 
 
-def _merged(grouped, length):
-    """``grouped`` by the first ``length`` elements of its keys."""
-    merged = {}
+def _regrouped(grouped, value):
+    """``grouped`` ({key: [docid]}) by ``value(key)``."""
+    found = {}
     for key, docids in grouped.items():
-        merged.setdefault(key[:length], []).extend(docids)
-    return merged
+        found.setdefault(value(key), []).extend(docids)
+    return found
 
 
 def _fill(index, grouped):

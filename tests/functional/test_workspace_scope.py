@@ -139,9 +139,9 @@ def test_the_day_scan_stays_within_the_dates_asked(app, dossiers,
 
 def test_evolve_step_indexes_the_days_by_procedure(app, dossiers):
     """A site made before: a ``submitted_day`` index of days alone.  The
-    step fills ``day_procedure`` and ``day_procedure_cuc`` from it, the
-    procedure and agency indexes and the tree, and drops it; the date
-    filters find the same dossiers."""
+    step fills ``day_procedure``, ``day_procedure_cuc`` and ``cuc`` from
+    it, the procedure and agency indexes and the tree, and drops it; the
+    date filters find the same dossiers."""
     from BTrees import family64
     from substanced.catalog.indexes import FieldIndex
     from httttha.evolve import index_days_by_procedure
@@ -149,7 +149,7 @@ def test_evolve_step_indexes_the_days_by_procedure(app, dossiers):
     params = {'pham-vi': 'tat-ca', 'tu-ngay': since}
     before = page(app, 'lanhdao.tc', TOP, **params)
     assert before[1] == 2
-    names = ('day_procedure', 'day_procedure_cuc')
+    names = ('day_procedure', 'day_procedure_cuc', 'cuc')
     root, closer = open_root(app)
     try:
         catalog = root['catalogs']['httttha']
@@ -161,6 +161,8 @@ def test_evolve_step_indexes_the_days_by_procedure(app, dossiers):
             ('HTTT01', hanoi), ('HTTT03', hanoi)}
         assert {docid: key[:2] for docid, key in expected[1].items()} == \
             expected[0]
+        assert {docid: key[2] for docid, key in expected[1].items()} == \
+            expected[2]
         old = FieldIndex(family=family64)
         for docid, (day, _procedure) in expected[0].items():
             old._fwd_index.setdefault(day, family64.IF.TreeSet()).insert(

@@ -156,10 +156,12 @@ def base_docids(request, agency, filters):
     top = root_agency(find_root(agency))
     whole = filters.subtree and len(visible) == scope
     dated = filters.date_from or filters.date_to
-    # a whole Cục's days: the Cục is in the keys of ``day_procedure_cuc``
-    cuc = get_oid(agency) if whole and dated and \
-        agency.__parent__ is top else None
-    if not (whole and (agency is top or cuc)):
+    # a whole Cục: its own set (``cuc``), or its days (in the keys of
+    # ``day_procedure_cuc``), not a union of its agencies' sets
+    cuc = get_oid(agency) if whole and agency.__parent__ is top else None
+    if cuc is not None and not dated:
+        sets.append(_stored(catalog['cuc'], cuc))
+    elif not (whole and (agency is top or cuc)):
         # (users have an agency too: the queues' state sets leave them out)
         sets.append(family.IF.multiunion(
             [_stored(catalog['agency'], oid) for oid in visible]))
@@ -269,8 +271,10 @@ def queue_sets(catalog, name, today, user_oid=None):
         return [catalog.family.IF.intersection(
             _stored(catalog['assignee'], user_oid),
             _stored(catalog['state'], 'assigned'))]
-    # only open dossiers with a running clock have a ``due`` value
-    return [catalog['due'].applyLt(today.toordinal())]
+    # only open dossiers with a running clock have a ``due`` value; each
+    # past day's set, not their union: counting them is a sum of lengths
+    return list(catalog['due']._fwd_index.values(
+        max=today.toordinal(), excludemax=True))
 
 
 def queues(request, agency, filters, today):
@@ -289,8 +293,12 @@ def queues(request, agency, filters, today):
         # each queue's sets within ``base``, made once for its count and
         # for the list when it is the chosen one
         if name not in found:
-            found[name] = [s if base is None else family.IF.intersection(
-                base, s) for s in queue_sets(catalog, name, today, me)]
+            sets = queue_sets(catalog, name, today, me)
+            if base is not None:
+                if len(sets) > 2:   # the overdue's days: one walk of base
+                    sets = [family.IF.multiunion(sets)]
+                sets = [family.IF.intersection(base, s) for s in sets]
+            found[name] = sets
         return found[name]
     if filters.keyword:
         # a search with many hits: how many, and in the chosen queue, but
