@@ -304,7 +304,10 @@ def queues(request, agency, filters, today):
         # a search with many hits: how many, and in the chosen queue, but
         # not how many in each queue (an intersection per queue over the
         # hits and the queue's whole set: tens of ms at a million)
-        hits = _with_state(catalog, base)
+        # a keyword other than a code is looked for in the dossiers' own
+        # indexes (applicant, id_hash): no user or agency among the hits
+        hits = _with_state(catalog, base,
+                           numbering.normalize(filters.keyword) is None)
         chosen = hits if filters.queue == EVERY_QUEUE else \
             family.IF.multiunion(within(filters.queue))
         counts = dict.fromkeys((q[0] for q in QUEUES), None)
@@ -322,16 +325,18 @@ def queues(request, agency, filters, today):
                              find_objectmap(agency).object_for)
 
 
-def _with_state(catalog, docids):
+def _with_state(catalog, docids, dossiers_only=False):
     """``docids`` less those in no queue: objects without a state (the
-    users of an agency), and states no queue lists."""
+    users of an agency; none when ``docids`` are known to be dossiers),
+    and states no queue lists."""
     state = catalog['state']
     family = catalog.family
-    outside = [state.not_indexed()] + [
-        state._fwd_index[value] for value in state._fwd_index.keys()
-        if value not in STATE_QUEUE]
-    return family.IF.difference(docids, outside[0] if len(outside) == 1
-                                else family.IF.multiunion(outside))
+    outside = [] if dossiers_only else [state.not_indexed()]
+    outside += [state._fwd_index[value] for value in state._fwd_index.keys()
+                if value not in STATE_QUEUE]
+    if not outside:
+        return docids
+    return family.IF.difference(docids, family.IF.multiunion(outside))
 
 
 #: up to this many agencies in scope, the queues are counted from the
