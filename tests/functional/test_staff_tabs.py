@@ -69,3 +69,46 @@ def test_tabs_and_paths_are_substance_ds(living_app, monkeypatch):
              if any(i.providedBy(c) for i in (IAgency, IDossier, IReport))}
     assert kinds == {'IAgency', 'IDossier', 'IReport'}
     assert len(compared) > 50
+
+
+def test_kept_tabs_follow_roles_and_acls(living_app):
+    """An agency's tabs are kept per principals and tree version: a new
+    role, or an ACL changed on the agency, shows at the next page."""
+    import transaction
+    from pyramid.security import Deny
+    from substanced.util import get_acl, set_acl
+    from httttha.permissions import VIEW_REPORTS
+    from ..conftest import open_root
+    staff = webtest.TestApp(living_app.app,
+                            extra_environ=dict(living_app.extra_environ))
+    login(staff, 'hotro.bd')
+    page = AGENCY_PATH + '/@@ban-lam-viec'
+
+    def tabs_of():
+        found = staff.get(page).html.select('ul.nav-tabs a')
+        return {a['href'].rsplit('@@', 1)[-1] for a in found}
+
+    def change(edit):
+        root, closer = open_root(living_app)
+        try:
+            edit(root, root['thads']['cuc-thads-ha-noi'][
+                'chi-cuc-thads-ba-dinh'])
+            transaction.commit()
+        finally:
+            transaction.abort()
+            closer()
+    before = tabs_of()
+    assert 'nguoi-dung' not in before and 'bao-cao-truc-tuyen' in before
+    assert tabs_of() == before          # kept, the same
+
+    def make_admin(root, agency):
+        user = root['principals']['users']['hotro.bd']
+        user.roles = tuple(user.roles) + ('agency_admin',)
+    change(make_admin)
+    assert 'nguoi-dung' in tabs_of()
+
+    def deny_reports(root, agency):
+        set_acl(agency, [(Deny, 'system.Everyone', (VIEW_REPORTS,))] +
+                list(get_acl(agency, [])), registry=living_app.app.registry)
+    change(deny_reports)
+    assert 'bao-cao-truc-tuyen' not in tabs_of()

@@ -14,6 +14,7 @@ from ... import _
 from ...text import fold
 from ...content.application import PROCEDURES
 from ...content.dossier import id_hash
+from ...catalog.sets import intersect, stored
 from ..intake import numbering
 from ..intake.lookup import parse_keywords, phone_forms
 from .petitions import CLASSIFICATIONS
@@ -112,24 +113,6 @@ class Filters(object):
             return None
 
 
-def _stored(index, value):
-    """The index's own set of docids holding ``value`` (not a copy; hypatia
-    keeps them in ``_fwd_index``)."""
-    return index._fwd_index.get(value) or index.family.IF.Set()
-
-
-def _intersect(family, sets):
-    """The intersection of ``sets``, smallest first; None (everything)
-    for no set."""
-    result = None
-    for docids in sorted(sets, key=len):
-        result = docids if result is None else family.IF.intersection(
-            result, docids)
-        if not result:
-            break
-    return result
-
-
 #: below this many dossiers found, the queues are counted dossier by
 #: dossier (each one's state, deadline and assignee read from the indexes)
 FILTER_BELOW = 5000
@@ -160,15 +143,15 @@ def base_docids(request, agency, filters):
     # ``day_procedure_cuc``), not a union of its agencies' sets
     cuc = get_oid(agency) if whole and agency.__parent__ is top else None
     if cuc is not None and not dated:
-        sets.append(_stored(catalog['cuc'], cuc))
+        sets.append(stored(catalog['cuc'], cuc))
     elif not (whole and (agency is top or cuc)):
         # (users have an agency too: the queues' state sets leave them out)
         sets.append(family.IF.multiunion(
-            [_stored(catalog['agency'], oid) for oid in visible]))
+            [stored(catalog['agency'], oid) for oid in visible]))
     if filters.procedure and not dated:
         # with dates, the days of the procedure (``day_procedure``) are
         # the procedure's filter: no walk of its whole set
-        sets.append(_stored(catalog['procedure'], filters.procedure))
+        sets.append(stored(catalog['procedure'], filters.procedure))
     if filters.keyword:
         sets.append(_keyword_docids(catalog, agency, filters.keyword))
     if filters.classification:
@@ -257,20 +240,20 @@ def _keyword_docids(catalog, agency, keyword):
     if not parts:
         # nothing identifying: match the folded text as a name word
         parts = [applicant.applyEq(fold(keyword))]
-    return _intersect(family, parts)
+    return intersect(family, parts)
 
 
 def queue_sets(catalog, name, today, user_oid=None):
     """The disjoint sets of docids whose union is queue ``name``."""
     states = dict((q[0], q[2]) for q in QUEUES)[name]
     if states is not None:
-        return [_stored(catalog['state'], s) for s in states]
+        return [stored(catalog['state'], s) for s in states]
     if name == 'unsatisfied':
-        return [_stored(catalog['survey_alert'], 1)]
+        return [stored(catalog['survey_alert'], 1)]
     if name == 'mine':
         return [catalog.family.IF.intersection(
-            _stored(catalog['assignee'], user_oid),
-            _stored(catalog['state'], 'assigned'))]
+            stored(catalog['assignee'], user_oid),
+            stored(catalog['state'], 'assigned'))]
     # only open dossiers with a running clock have a ``due`` value; each
     # past day's set, not their union: counting them is a sum of lengths
     return list(catalog['due']._fwd_index.values(
@@ -301,11 +284,12 @@ def queues(request, agency, filters, today):
             found[name] = sets
         return found[name]
     if filters.keyword:
-        # a search with many hits: how many, and in the chosen queue, but
-        # not how many in each queue (an intersection per queue over the
-        # hits and the queue's whole set: tens of ms at a million)
-        # a keyword other than a code is looked for in the dossiers' own
-        # indexes (applicant, id_hash): no user or agency among the hits
+        # a search with more hits than FILTER_BELOW: how many, and how
+        # many in the chosen queue, but not in each queue (an
+        # intersection per queue of the hits with the queue's whole set:
+        # tens of ms at a million).  A keyword other than a code is
+        # looked for in the dossiers' own indexes (applicant, id_hash):
+        # no user or agency among its hits
         hits = _with_state(catalog, base,
                            numbering.normalize(filters.keyword) is None)
         chosen = hits if filters.queue == EVERY_QUEUE else \

@@ -11,6 +11,7 @@ from substanced.objectmap import find_objectmap
 from substanced.util import find_catalog
 
 from ... import _
+from ...catalog.sets import intersect, stored
 from ...content.report import PUBLISHED
 from ...text import fold, search_words
 from ..administration.tree import root_agency, tree_nodes
@@ -163,14 +164,13 @@ def search(root, filters):
     """The docids of the published reports that pass ``filters``, newest
     Ngày ban hành first (then newest Ngày nhập): a :class:`Found`."""
     catalog = find_catalog(root, 'httttha')
-    query = catalog['report_state'].eq(PUBLISHED)
-    if filters.words:
-        query = query & catalog['report_words'].all(filters.words)
+    sets = [stored(catalog['report_state'], PUBLISHED)] + [
+        stored(catalog['report_words'], word) for word in filters.words]
     if filters.year is not None:
-        query = query & catalog['report_year'].eq(filters.year)
+        sets.append(stored(catalog['report_year'], filters.year))
     if filters.month is not None:
-        query = query & catalog['report_month'].eq(filters.month)
-    docids = query.execute().ids
+        sets.append(stored(catalog['report_month'], filters.month))
+    docids = intersect(catalog.family, sets)
     # the unit: the agency index holds every dossier too, so its sets are
     # large; the reports found are few, each looked up by its docid
     if filters.unit is not None:

@@ -16,6 +16,7 @@ from ...services.backoffice import deadlines
 from ...services.accounts.roles import MANAGE_AGENCY
 from ...services.administration import audit
 from ...services.administration.tree import root_agency
+from .tabs import stable
 
 NAME = 'lich-lam-viec'
 TEMPLATE = 'httttha:templates/sdi/calendar.pt'
@@ -30,6 +31,7 @@ BAD_DATE = _('Enter the date as dd/mm/yyyy, for example 02/09/2027.')
 DATE_RE = re.compile(r'^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$')
 
 
+@stable
 def is_root_agency(context, request):
     """Only the Tổng cục has the calendar (it is the whole country's)."""
     return context is root_agency(request.root)

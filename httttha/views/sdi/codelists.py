@@ -22,6 +22,7 @@ from ...permissions import MANAGE_AGENCY, MANAGE_CODELISTS
 from ...services.administration import codelists as service
 from ...services.administration.tree import root_agency
 from . import form_buttons
+from .tabs import stable
 
 FORM = 'substanced.sdi:templates/form.pt'
 LISTS = 'httttha:templates/sdi/codelists.pt'
@@ -37,6 +38,7 @@ def _entries_url(request, codelist, **query):
     return request.sdiapi.mgmt_path(codelist, '@@muc', _query=query or None)
 
 
+@stable
 def _general_admin_tab(context, request):
     """Only on the Tổng cục, for those who manage the code lists."""
     return context is root_agency(request.root) and request.has_permission(

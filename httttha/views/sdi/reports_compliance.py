@@ -16,10 +16,12 @@ from ...services.reports import compliance as rules
 from ...services.statistics import reporting_year, year_bounds
 from ...vntime import local_time
 from ..spreadsheet import xlsx_response
+from .tabs import stable
 
 NAME = 'tinh-hinh-bao-cao'
 
 
+@stable
 def bound_by_calendar(context, request):
     """The tab shows at the Tổng cục and the Cục only."""
     return rules.applies(context)

@@ -4,15 +4,24 @@ site to keep the twenty that can apply to the page's object.  Which
 views can apply depends only on the object's class and interfaces, so
 here it is worked out once per process and kind of object; each page
 then asks the tab conditions, predicates and permissions of those views
-alone, as Substance D does, and orders the tabs as Substance D does."""
+alone, as Substance D does, and orders the tabs as Substance D does.
+On an agency or the site, what passes is kept per principals and tree
+version (``STABLE`` says which conditions allow it)."""
+import collections
 import operator
+import threading
 
 from pyramid.request import Request
 from pyramid.util import FIRST, LAST, TopologicalSorter
+from substanced.interfaces import IRoot
+from substanced.property.views import has_permission_to_view_any_propertysheet
 from substanced.sdi import CENTER1, CENTER2, MAX_ORDER
-from substanced.util import _
+from substanced.util import _, get_oid
 from zope.interface import Interface, providedBy
 from zope.interface.interfaces import IInterface
+
+from ...interfaces import IAgency
+from ...services.administration.treecache import tree_version
 
 
 def _applicable(registry, context):
@@ -48,39 +57,46 @@ def _applicable(registry, context):
     return found
 
 
+#: tab conditions that depend only on the object, the user's principals
+#: and the agency tree's version, which changes with every ACL of the
+#: site and its agencies (``treecache``): the others (a dossier's state,
+#: a folder's services) are asked on every page
+STABLE = {has_permission_to_view_any_propertysheet}
+
+
+def stable(condition):
+    """Declare a tab condition stable (see ``STABLE``)."""
+    STABLE.add(condition)
+    return condition
+
+
+#: the views that pass, kept per agency (or the site), principals and
+#: tree version: (name, its introspectable, its view, its place, the
+#: condition still to ask or None)
+_kept = collections.OrderedDict()
+_kept_lock = threading.Lock()
+KEPT = 2048
+
+
 def mgmt_views(context, request, names=None):
     """What Substance D's ``sdi_mgmt_views`` answers, from the views that
-    can apply to ``context`` only."""
+    can apply to ``context`` only; on an agency or the site, the views
+    that pass their stable conditions, predicates and permission are
+    kept, and only the other conditions are asked again."""
     if not hasattr(context, '__name__'):
         return []  # an exception: no tabs (as Substance D)
-    # a request for each view's own path, as the view would be visited
-    req = Request(request.environ.copy())
-    req.script_name = request.script_name
-    req.context = context
-    req.matched_route = request.matched_route
-    req.method = 'GET'
-    req.registry = request.registry
+    key = _key(context, request) if names is None else None
+    passing = _kept.get(key) if key is not None else None
+    if passing is None:
+        passing = _passing(context, request, names)
+        if key is not None:
+            with _kept_lock:
+                _kept[key] = passing
+                while len(_kept) > KEPT:
+                    _kept.popitem(last=False)
     unordered = []
-    for view_name, sdi_intr, derived, sro_index in _applicable(
-            request.registry, context):
-        if names is not None:
-            if view_name not in names:
-                continue
-        else:
-            tab_condition = sdi_intr['tab_condition']
-            if callable(tab_condition):
-                if not tab_condition(context, request):
-                    continue
-            elif tab_condition is not None and not tab_condition:
-                continue
-        # only the predicates and permission read the path (set later
-        # than Substance D does, for the views that get that far)
-        req.path_info = request.sdiapi.mgmt_path(context, view_name)
-        if hasattr(derived, '__predicated__') and \
-                not derived.__predicated__(context, req):
-            continue
-        if hasattr(derived, '__permitted__') and \
-                not derived.__permitted__(context, req):
+    for view_name, sdi_intr, derived, sro_index, condition in passing:
+        if condition is not None and not condition(context, request):
             continue
         unordered.append({
             'view_name': view_name,
@@ -94,6 +110,60 @@ def mgmt_views(context, request, names=None):
                                             '@@%s' % view_name),
         })
     return _ordered(context, request, unordered)
+
+
+def _key(context, request):
+    """What the tabs of an agency or the site depend on, besides their
+    unstable conditions; None for other objects (a report's or a
+    dossier's ACL changes without the tree)."""
+    if not (IAgency.providedBy(context) or IRoot.providedBy(context)):
+        return None
+    version = tree_version(request.root)
+    if version is None:
+        return None
+    return (id(request.registry), get_oid(context, None), type(context),
+            providedBy(context), version,
+            frozenset(request.effective_principals), request.is_xhr,
+            frozenset(request.GET.keys()), request.script_name)
+
+
+def _passing(context, request, names):
+    """The views that apply and pass (their unstable conditions left to
+    ask, with ``names``: no condition, as Substance D)."""
+    # a request for each view's own path, as the view would be visited
+    req = Request(request.environ.copy())
+    req.script_name = request.script_name
+    req.context = context
+    req.matched_route = request.matched_route
+    req.method = 'GET'
+    req.registry = request.registry
+    passing = []
+    for view_name, sdi_intr, derived, sro_index in _applicable(
+            request.registry, context):
+        later = None
+        if names is not None:
+            if view_name not in names:
+                continue
+        else:
+            condition = sdi_intr['tab_condition']
+            if callable(condition):
+                if condition not in STABLE:
+                    later = condition
+                elif not condition(context, request):
+                    continue
+            elif condition is not None and not condition:
+                continue
+        # only the predicates and permission read the path (set later
+        # than Substance D does, for the views that get that far)
+        req.path_info = request.sdiapi.mgmt_path(context, view_name)
+        if hasattr(derived, '__predicated__') and \
+                not derived.__predicated__(context, req):
+            continue
+        if hasattr(derived, '__permitted__') and \
+                not derived.__permitted__(context, req):
+            continue
+        passing.append((view_name, sdi_intr, derived, sro_index, later))
+    return passing
 
 
 def _ordered(context, request, unordered):
