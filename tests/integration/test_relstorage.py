@@ -71,6 +71,13 @@ def first_app(build_app):
         transaction.commit()
     finally:
         transaction.abort()  # nothing left pending if loading failed
+        # pyramid_zodbconn closes its connection in a finished callback,
+        # which prepare()'s closer does not run: left open, it stayed
+        # registered with this thread's transaction manager until the
+        # garbage collector came by, and the next request's transaction
+        # polled PostgreSQL through it (a 500 instead of the 503 below,
+        # depending on when the collector ran)
+        env['request']._process_finished_callbacks()
         env['closer']()
     return wsgi
 

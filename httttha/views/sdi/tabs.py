@@ -1,6 +1,7 @@
 """The tabs of a management page: Substance D's ``sdi_mgmt_views`` (1.0),
 which on every page looks at each of the ~190 management views of the
-site to keep the twenty that can apply to the page's object.  Which
+site (and computes the path of each) to keep those that can apply to
+the page's object.  Which
 views can apply depends only on the object's class and interfaces, so
 here it is worked out once per process and kind of object; each page
 then asks the tab conditions, predicates and permissions of those views
