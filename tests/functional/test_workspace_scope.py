@@ -218,3 +218,38 @@ def test_dates_and_procedure_in_a_whole_scope(app, dossiers, monkeypatch,
         hanoi = root['thads']['cuc-thads-ha-noi'].__oid__
         closer()
         assert set(united) == {hanoi if path == CUC else None}
+
+
+@pytest.mark.parametrize('dated', [False, True])
+def test_a_moved_chi_cuc_s_dossiers_follow_it_to_its_new_cuc(app, dossiers,
+                                                            dated):
+    # the Cục of a dossier is in the indexes (``cuc``,
+    # ``day_procedure_cuc``): moving Ba Đình under Hải Phòng reindexes its
+    # dossiers with their new Cục, as the agency tree's move does, and
+    # the Cục Hà Nội's leader no longer lists them
+    from httttha.services.administration.tree import move_agency
+    params = {'pham-vi': 'tat-ca'}
+    if dated:
+        params['tu-ngay'] = submitted_on(app, dossiers['bd_old']).strftime(
+            '%d/%m/%Y')
+    everything = [dossiers[name] for name in ('bd_new', 'hn', 'bd_old')]
+    assert page(app, 'lanhdao.hn', CUC, **params) == (everything, 3)
+    root, closer = open_root(app)
+    try:
+        top = root['thads']
+        haiphong = top['cuc-thads-hai-phong']
+        move_agency(top['cuc-thads-ha-noi']['chi-cuc-thads-ba-dinh'],
+                    haiphong, app.app.registry)
+        transaction.commit()
+        catalog = root['catalogs']['httttha']
+        for name in ('bd_new', 'bd_old'):
+            docid = find_dossier(root, dossiers[name]).__oid__
+            assert catalog['cuc']._rev_index[docid] == haiphong.__oid__
+            assert catalog['day_procedure_cuc']._rev_index[docid][2] == \
+                haiphong.__oid__
+    finally:
+        transaction.abort()
+        closer()
+    assert page(app, 'lanhdao.hn', CUC, **params) == ([dossiers['hn']], 1)
+    # the whole country still lists them all
+    assert page(app, 'lanhdao.tc', TOP, **params) == (everything, 3)
