@@ -45,7 +45,7 @@ AGENCIES = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'data',
                         'agencies.csv')
 DEFAULT_SEED = 2026
 #: the generator's ZODB cache (objects); about 1 GB at a million dossiers
-CACHE_OBJECTS = 400000
+CACHE_OBJECTS = 1500000
 
 WALK_IN_SHARE = 0.20
 ATTACHMENT_SHARE = 0.05
@@ -319,9 +319,6 @@ class Generator(object):
         dossier = create_dossier(request, agency, procedure, data, files,
                                  channel='counter' if walk_in else 'online',
                                  send_events=False, **entry)
-        if attach:
-            dossier.add_file(self.registry, io.BytesIO(self.pdf), filename,
-                             'application/pdf', is_attachment=True, slot=slot)
         dossier.submitted = when
         times = [when]
         paths = PATHS[procedure]
@@ -343,6 +340,11 @@ class Generator(object):
         folder = dossier.__parent__
         self.registry.subscribers((ObjectAdded(
             dossier, folder, dossier.__name__), dossier, folder), None)
+        # after the announcement, as a submission attaches it: a file is
+        # in no catalog (Dossier.add_file)
+        if attach:
+            dossier.add_file(self.registry, io.BytesIO(self.pdf), filename,
+                             'application/pdf', is_attachment=True, slot=slot)
         return dossier
 
     def step(self, rng, dossier, agency_oid, transition, role):
@@ -465,7 +467,7 @@ def bench_state(root):
 
 
 def generate(root, registry, request, dossiers, seed=DEFAULT_SEED,
-             batch=5000, agencies_file=None, log=print, now=None):
+             batch=50000, agencies_file=None, log=print, now=None):
     """Fill the database to ``dossiers`` dossiers (with the tree and the
     staff first when missing); returns how many dossiers were added."""
     if root_agency(root) is None:
@@ -513,8 +515,12 @@ def generate(root, registry, request, dossiers, seed=DEFAULT_SEED,
         transaction.commit()
         # the audit entries of the batch's steps wait in the audit
         # journal; a server indexes it after its requests, the generator
-        # has none: indexed here, or every audit search reads them all
+        # has none: indexed here, or every audit search reads them all.
+        # It commits in a connection of its own: the next batch begins
+        # explicitly, so that this one sees that commit (its stale copy of
+        # the journal would conflict with it).
         index_if_due(registry, force=True)
+        transaction.begin()
         now = time.time()
         elapsed = now - started
         made = total - (dossiers - done)

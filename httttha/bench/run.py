@@ -122,9 +122,13 @@ def run(options, log=print):
         if messages:
             result['error_samples'] = messages[:5]
         found[name] = result
+        memory = extra.get('server') or {}
         log('  %-18s %6d req %4d err  p50 %8s  p95 %8s  p99 %8s ms  %8.1f '
-            'req/s' % (name, result['requests'], errors, result['p50_ms'],
-                       result['p95_ms'], result['p99_ms'], result['rps']))
+            'req/s%s' % (name, result['requests'], errors, result['p50_ms'],
+                         result['p95_ms'], result['p99_ms'], result['rps'],
+                         '  peak RSS %.0f MiB' % (
+                             memory['peak_rss_bytes'] / 2 ** 20)
+                         if memory.get('peak_rss_bytes') else ''))
 
     log('baseline: bare Pyramid hello under waitress %s' % server_settings)
     with Server('hello', ini) as hello:
@@ -181,7 +185,7 @@ def run(options, log=print):
         def measure(name, paths, setup=None):
             if name in wanted:
                 record(name, *load(server.url, paths, seconds, concurrency,
-                                   setup=setup))
+                                   setup=setup), server=server.memory())
 
         measure('home', ['/'])
         measure('agency_page', ['/' + options.officer_agency.strip('/')])
@@ -278,7 +282,8 @@ def run(options, log=print):
                 options.submit_clients)
             tokens += made
             record('submissions', latencies, errors, elapsed, messages,
-                   clients=options.submit_clients, upload_bytes=200 * 1024)
+                   clients=options.submit_clients, upload_bytes=200 * 1024,
+                   server=server.memory())
         # after submission only the submitting session may print it
         measure('application_pdf', ['/to-khai/%s' % t for t in tokens[:1]],
                 lambda client: client.cookies.update(submitter))

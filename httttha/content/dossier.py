@@ -96,14 +96,21 @@ class Dossier(Folder):
     def add_file(self, registry, stream, filename, mimetype, **attrs):
         """Store a file in the dossier under a unique, clean name.  The
         citizen's files carry ``is_attachment`` and their ``slot``; files
-        the agency sends the citizen carry ``is_response``."""
+        the agency sends the citizen carry ``is_response``.
+
+        The file gets its object id and path, but no folder events: files
+        are only ever found through their dossier, so no catalog indexes
+        them.  Indexed, a file went through every index of both catalogs
+        only to be recorded as having no value: some 40 more objects
+        written with each submission while the next citizen waits for its
+        turn (``submission.one_at_a_time``)."""
         attachment = registry.content.create(
             'File', stream=stream, mimetype=mimetype, title=filename)
         alsoProvides(attachment, IAttachment)
         for name, value in attrs.items():
             setattr(attachment, name, value)
         name = free_filename(filename, self.__contains__)
-        self.add(name, attachment, registry=registry)
+        self.add(name, attachment, registry=registry, send_events=False)
         return attachment
 
     def attachments(self):

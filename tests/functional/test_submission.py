@@ -5,6 +5,8 @@ import unicodedata
 
 import pytest
 from pypdf import PdfReader
+from substanced.objectmap import find_objectmap
+from substanced.util import get_oid
 from webtest import Upload
 
 from httttha.services.intake.numbering import is_valid
@@ -137,6 +139,17 @@ def test_walk_each_procedure(app, procedure):
         assert attachment.__name__ == 'Bản án.pdf'
         with attachment.blob.open() as f:
             assert f.read() == pdf_bytes()
+        # the dossier is catalogued, its file only has its id and path
+        # (found through the dossier: Dossier.add_file)
+        oid, file_oid = get_oid(dossier), get_oid(attachment)
+        objectmap = find_objectmap(root)
+        assert objectmap.object_for(file_oid) is attachment
+        for name in ('system', 'httttha'):
+            catalog = root['catalogs'][name]
+            assert oid in catalog.objectids
+            assert file_oid not in catalog.objectids
+            assert not [i for i in catalog.values()
+                        if file_oid in getattr(i, '_not_indexed', ())]
     finally:
         closer()
 
