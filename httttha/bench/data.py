@@ -467,7 +467,7 @@ def bench_state(root):
 
 
 def generate(root, registry, request, dossiers, seed=DEFAULT_SEED,
-             batch=50000, agencies_file=None, log=print, now=None):
+             batch=25000, agencies_file=None, log=print, now=None):
     """Fill the database to ``dossiers`` dossiers (with the tree and the
     staff first when missing); returns how many dossiers were added."""
     if root_agency(root) is None:

@@ -19,7 +19,7 @@ def main(argv=None):
     parser.add_argument('--dossiers', type=int, required=True,
                         help='how many dossiers the database should hold')
     parser.add_argument('--seed', type=int, default=benchdata.DEFAULT_SEED)
-    parser.add_argument('--batch', type=int, default=50000,
+    parser.add_argument('--batch', type=int, default=25000,
                         help='dossiers per transaction')
     parser.add_argument('--no-reports', action='store_true',
                         help='leave the periodic reports out')
