@@ -83,6 +83,32 @@ REPORTS_COMPLIANCE = '/manage/{top}/@@tinh-hinh-bao-cao'
 GUIDANCE_SEARCH = '/huong-dan?tu-khoa=ho+so+thi+hanh+an'
 
 
+class Processes(object):
+    """The application's processes as one server: ``url`` is the list of
+    their URLs when there are several (:func:`.measure.load` spreads the
+    clients), ``memory`` the largest peak and the sum of the RSS."""
+
+    def __init__(self, servers):
+        self.servers = servers
+        self.pid = ','.join(str(s.pid) for s in servers)
+        self.urls = [s.url for s in servers]
+        self.url = self.urls[0] if len(servers) == 1 else self.urls
+        self.log_names = ','.join(s.log.name for s in servers)
+
+    def memory(self):
+        each = [s.memory() for s in self.servers]
+        if len(each) == 1:
+            return each[0]
+        return {'peak_rss_bytes': max(m.get('peak_rss_bytes', 0)
+                                      for m in each),
+                'rss_bytes': sum(m.get('rss_bytes', 0) for m in each),
+                'processes': each}
+
+    def stop(self):
+        for server in self.servers:
+            server.stop()
+
+
 def probe(client, path):
     """Whether the view at ``path`` exists (anything but a 404)."""
     try:
@@ -110,6 +136,7 @@ def run(options, log=print):
         'settings': {'seconds': seconds, 'concurrency': concurrency,
                      'submit_seconds': options.submit_seconds,
                      'submit_clients': options.submit_clients,
+                     'processes': options.processes,
                      'waitress': server_settings},
         'measurements': [],
     }
@@ -146,7 +173,7 @@ def run(options, log=print):
         # what was measured
         log('the database holds %d generated dossiers' % picked['generated'])
         options.dossiers = results['dossiers'] = picked['generated']
-    results['db_size_before'] = db_size(settings)
+    results['db_size_before'] = db_size(dict(settings, **overrides))
     year, keyword = picked['year'], options.keyword or picked['keyword']
     results['sample'] = {'dossiers': len(picked['dossiers']), 'year': year,
                          'keyword': keyword}
@@ -175,9 +202,13 @@ def run(options, log=print):
     admin = staff(options.admin, admin_password)
 
     log('application server: %s' % ini)
-    server = Server('serve', ini, overrides).wait()
+    # several processes on one database (RelStorage: bench.scaleout), each
+    # client staying on one of them as nginx's round robin spreads them
+    servers = [Server('serve', ini, overrides).wait()
+               for _i in range(options.processes)]
+    server = Processes(servers)
     try:
-        log('  server pid %d, %s, started: %s' % (
+        log('  server pid %s, %s, started: %s' % (
             server.pid, server.url, server.memory()))
         wanted = (set(options.only.split(',')) if getattr(
             options, 'only', None) else set(titles))
@@ -216,7 +247,7 @@ def run(options, log=print):
                 {'don-vi': picked.get('cuc_code', ''), 'page': page})
             for page in (1, 2, 3)])
         if 'guidance_search' in wanted:
-            public = Client(server.url)
+            public = Client(server.urls[0])
             if probe(public, GUIDANCE_SEARCH):
                 measure('guidance_search', [GUIDANCE_SEARCH])
             else:
@@ -232,7 +263,7 @@ def run(options, log=print):
                  'stats_export': STATS_EXPORT.format(top=ADMIN_AGENCY,
                                                      year=year),
                  'stats_public': STATS_PUBLIC.format(year=year)}
-        probe_client = Client(server.url)
+        probe_client = Client(server.urls[0])
         admin(probe_client)
         for name, path in stats.items():
             if name not in wanted:
@@ -252,7 +283,7 @@ def run(options, log=print):
                    'reports_search': REPORTS_SEARCH.format(
                        top=ADMIN_AGENCY, year=_local().year - 2)}
         if wanted & set(reports):
-            probe_client = Client(server.url)
+            probe_client = Client(server.urls[0])
             officer(probe_client)
             for name, path in reports.items():
                 if name not in wanted:
@@ -271,7 +302,7 @@ def run(options, log=print):
         if wanted & {'submissions', 'application_pdf'}:
             # one submission alone first; its browser session is the one
             # allowed to print it (the PDF is measured on its token)
-            warm = Client(server.url)
+            warm = Client(server.urls[0])
             tokens.append(submit(warm, picked['agency_code'], 10 ** 8,
                                  pdf_of_size()))
             submitter = dict(warm.cookies)
@@ -290,9 +321,9 @@ def run(options, log=print):
         results['server'] = server.memory()
     finally:
         server.stop()
-        results['server_log'] = server.log.name
-        log('  server log: %s' % server.log.name)
-    results['db_size_after'] = db_size(settings)
+        results['server_log'] = server.log_names
+        log('  server log: %s' % server.log_names)
+    results['db_size_after'] = db_size(dict(settings, **overrides))
     base = found['hello']
     for name, _title in MEASUREMENTS:
         result = found.get(name)
@@ -349,6 +380,9 @@ def parser():
                         'word of the sampled names)')
     p.add_argument('--set', action='append', metavar='KEY=VALUE',
                    help='an application setting for the server')
+    p.add_argument('--processes', type=int, default=1,
+                   help='application processes (on RelStorage: --set '
+                        'zodbconn.uri=postgres://...)')
     p.add_argument('--only', default=None, metavar='NAME,NAME',
                    help='measure only these (the baseline always runs): '
                         + ', '.join(name for name, _t in MEASUREMENTS[1:]))

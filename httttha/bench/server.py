@@ -98,9 +98,13 @@ class Server(object):
         command = [sys.executable, '-m', 'httttha.bench.server',
                    kind, ini, str(self.port)]
         command += ['%s=%s' % item for item in (overrides or {}).items()]
+        # two malloc arenas, as the production unit
+        # (deploy/systemd/httttha@.service) sets them
+        env = dict(os.environ)
+        env.setdefault('MALLOC_ARENA_MAX', '2')
         self.process = subprocess.Popen(
             command, stdout=self.log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
+            stdin=subprocess.DEVNULL, env=env)
         self.pid = self.process.pid
 
     def wait(self, timeout=300):

@@ -110,3 +110,42 @@ def test_scaleout_smoke(tmp_path, capsys):
     assert result['processes'] == 1 and result['errors'] == 0
     assert result['requests'] > 0
     assert '| 1 | %d | 0 |' % result['requests'] in capsys.readouterr().out
+
+
+def test_scaleout_whole_benchmark(bench_ini, tmp_path, capsys):
+    """The generated database copied into PostgreSQL and every
+    measurement run on it with one, then two application processes
+    (issue 21), each round without an error."""
+    from httttha.bench import scaleout
+    from httttha.bench.run import MEASUREMENTS
+    out = str(tmp_path / 'results')
+    code = scaleout.main(['--ini', bench_ini, '--whole', '--processes',
+                          '1,2', '--read-seconds', '1', '--concurrency', '2',
+                          '--seconds', '3', '--clients', '2',
+                          '--dossiers', str(DOSSIERS), '--out', out])
+    printed = capsys.readouterr().out
+    assert all(name.startswith('scaleout-') for name in os.listdir(out))
+    rounds = {}
+    for name in os.listdir(out):
+        with open(os.path.join(out, name)) as f:
+            results = json.load(f)
+        rounds[results['processes']] = results
+    assert sorted(rounds) == [1, 2]
+    for count, results in rounds.items():
+        assert results['settings']['processes'] == count
+        measured = {m['name']: m for m in results['measurements']}
+        assert set(measured) == {name for name, _t in MEASUREMENTS}
+        for m in measured.values():
+            assert m['built'] and m['errors'] == 0 and m['requests'] > 0, m
+        # the submissions went into PostgreSQL: their dossiers were
+        # found there (the PDF of the first one was printed)
+        assert measured['application_pdf']['requests'] > 0
+    # the second round's memory is that of its two processes
+    assert len(rounds[2]['server']['processes']) == 2
+    assert code == 0
+    assert ('| Measurement | p95 ms, 1 process | req/s | p95 ms, 2 processes'
+            ' | req/s |') in printed
+    lookup = [m for m in rounds[1]['measurements']
+              if m['name'] == 'lookup_code'][0]
+    assert '| Lookup by code + agency | %s | %s |' % (
+        lookup['p95_ms'], lookup['rps']) in printed
