@@ -88,12 +88,15 @@ class Processes(object):
     their URLs when there are several (:func:`.measure.load` spreads the
     clients), ``memory`` the largest peak and the sum of the RSS."""
 
-    def __init__(self, servers):
-        self.servers = servers
-        self.pid = ','.join(str(s.pid) for s in servers)
-        self.urls = [s.url for s in servers]
-        self.url = self.urls[0] if len(servers) == 1 else self.urls
-        self.log_names = ','.join(s.log.name for s in servers)
+    def __init__(self):
+        self.servers = []
+
+    def add(self, server):
+        self.servers.append(server)
+        self.urls = [s.url for s in self.servers]
+        self.url = self.urls[0] if len(self.urls) == 1 else self.urls
+        self.pid = ','.join(str(s.pid) for s in self.servers)
+        self.log_names = ','.join(s.log.name for s in self.servers)
 
     def memory(self):
         each = [s.memory() for s in self.servers]
@@ -204,9 +207,13 @@ def run(options, log=print):
     log('application server: %s' % ini)
     # several processes on one database (RelStorage: bench.scaleout), each
     # client staying on one of them as nginx's round robin spreads them
-    servers = [Server('serve', ini, overrides).wait()
-               for _i in range(options.processes)]
-    server = Processes(servers)
+    server = Processes()
+    try:
+        for _i in range(options.processes):
+            server.add(Server('serve', ini, overrides).wait())
+    except Exception:
+        server.stop()
+        raise
     try:
         log('  server pid %s, %s, started: %s' % (
             server.pid, server.url, server.memory()))

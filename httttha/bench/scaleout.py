@@ -100,6 +100,10 @@ def round_of(count, ini, overrides, seconds, clients, log):
     return result
 
 
+#: the application's two databases: (setting, PostgreSQL database)
+STORES = (('zodbconn.uri', 'httttha'),
+          ('zodbconn.uri.audit', 'httttha_audit'))
+
 ZODBCONVERT = """%%import relstorage
 <filestorage source>
   path %(data)s
@@ -124,8 +128,7 @@ def copy_databases(pg, ini, cache, log):
     from .database import file_uri
     from .server import read_ini
     settings = read_ini(ini)[0]
-    for key, db in (('zodbconn.uri', 'httttha'),
-                    ('zodbconn.uri.audit', 'httttha_audit')):
+    for key, db in STORES:
         data, blobs = file_uri(settings[key])
         path = os.path.join(cache, db + '.conf')
         with open(path, 'w') as f:
@@ -151,8 +154,7 @@ def whole_benchmark(options, pg, cache, log):
                 '--submit-clients', str(options.clients)]
         if options.dossiers:
             args += ['--dossiers', str(options.dossiers)]
-        for key, db in (('zodbconn.uri', 'httttha'),
-                        ('zodbconn.uri.audit', 'httttha_audit')):
+        for key, db in STORES:
             args += ['--set', '%s=%s' % (key, pg.uri(
                 db, os.path.join(cache, '%s-%d' % (db, count))))]
         args += ['--set', 'retry.attempts=3']
