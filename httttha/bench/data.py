@@ -21,6 +21,7 @@ larger one adds the difference.  Names, numbers and places come from
 import bisect
 import contextlib
 import datetime
+import gc
 import io
 import os
 import random
@@ -462,6 +463,25 @@ def indexing_immediately(root):
                 index.action_mode = mode
 
 
+@contextlib.contextmanager
+def collecting_after():
+    """Python's cyclic garbage collector off for the duration, then one
+    collection and what survives frozen (``gc.freeze``).  Left on, the
+    collector walks the millions of objects the cache holds again and
+    again: 17 s of a batch at 1 000 000 dossiers, against 6 s for one
+    collection of the batch's own objects.  The batch's cyclic garbage
+    (about 2.5 million objects) waits for it meanwhile: the generator
+    peaks some 1.5 GB higher.  Frozen objects are still freed when
+    nothing refers to them (the cache ghosts those it lets go)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
+        gc.freeze()
+
+
 def bench_state(root):
     """What the database holds: {'dossiers': n, 'seed': s, ...} or None."""
     return getattr(root, ATTR, None)
@@ -508,12 +528,12 @@ def generate(root, registry, request, dossiers, seed=DEFAULT_SEED,
         batch_started = time.time()
         rng = random.Random('%s-%d' % (seed, done))
         generator.staff.renew()
-        with indexing_immediately(root):
+        with indexing_immediately(root), collecting_after():
             for _i in range(size):
                 generator.one(rng)
-        done += size
-        state['dossiers'] = done
-        transaction.commit()
+            done += size
+            state['dossiers'] = done
+            transaction.commit()
         # the audit entries of the batch's steps wait in the audit
         # journal; a server indexes it after its requests, the generator
         # has none: indexed here, or every audit search reads them all.
@@ -529,6 +549,9 @@ def generate(root, registry, request, dossiers, seed=DEFAULT_SEED,
         log('%d/%d hồ sơ, %.0f hồ sơ/giây (lô này %.0f), còn khoảng %.0f '
             'giây' % (done, dossiers, rate, size / (now - batch_started),
                       (dossiers - done) / rate if rate else 0))
+    # the frozen objects back in the collector's care (the test suite
+    # generates in its own process)
+    gc.unfreeze()
     return total
 
 
