@@ -471,7 +471,7 @@ def collecting_after():
     again: 17 s of a batch at 1 000 000 dossiers, against 6 s for one
     collection of the batch's own objects.  The batch's cyclic garbage
     (about 2.5 million objects) waits for it meanwhile: the generator
-    peaks some 1.5 GB higher.  Frozen objects are still freed when
+    peaks some 2 GB higher.  Frozen objects are still freed when
     nothing refers to them (the cache ghosts those it lets go)."""
     gc.disable()
     try:
