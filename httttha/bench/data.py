@@ -523,35 +523,37 @@ def generate(root, registry, request, dossiers, seed=DEFAULT_SEED,
     cache.cache_size = max(cache.cache_size, CACHE_OBJECTS)
     started = time.time()
     total = dossiers - done
-    while done < dossiers:
-        size = min(batch, dossiers - done)
-        batch_started = time.time()
-        rng = random.Random('%s-%d' % (seed, done))
-        generator.staff.renew()
-        with indexing_immediately(root), collecting_after():
-            for _i in range(size):
-                generator.one(rng)
-            done += size
-            state['dossiers'] = done
-            transaction.commit()
-        # the audit entries of the batch's steps wait in the audit
-        # journal; a server indexes it after its requests, the generator
-        # has none: indexed here, or every audit search reads them all.
-        # It commits in a connection of its own: the next batch begins
-        # explicitly, so that this one sees that commit (its stale copy of
-        # the journal would conflict with it).
-        index_if_due(registry, force=True)
-        transaction.begin()
-        now = time.time()
-        elapsed = now - started
-        made = total - (dossiers - done)
-        rate = made / elapsed if elapsed else 0
-        log('%d/%d hồ sơ, %.0f hồ sơ/giây (lô này %.0f), còn khoảng %.0f '
-            'giây' % (done, dossiers, rate, size / (now - batch_started),
-                      (dossiers - done) / rate if rate else 0))
-    # the frozen objects back in the collector's care (the test suite
-    # generates in its own process)
-    gc.unfreeze()
+    try:
+        while done < dossiers:
+            size = min(batch, dossiers - done)
+            batch_started = time.time()
+            rng = random.Random('%s-%d' % (seed, done))
+            generator.staff.renew()
+            with indexing_immediately(root), collecting_after():
+                for _i in range(size):
+                    generator.one(rng)
+                done += size
+                state['dossiers'] = done
+                transaction.commit()
+            # the audit entries of the batch's steps wait in the audit
+            # journal; a server indexes it after its requests, the
+            # generator has none: indexed here, or every audit search
+            # reads them all.  It commits in a connection of its own: the
+            # next batch begins explicitly, so that this one sees that
+            # commit (its stale copy of the journal would conflict with it).
+            index_if_due(registry, force=True)
+            transaction.begin()
+            now = time.time()
+            elapsed = now - started
+            made = total - (dossiers - done)
+            rate = made / elapsed if elapsed else 0
+            log('%d/%d hồ sơ, %.0f hồ sơ/giây (lô này %.0f), còn khoảng %.0f '
+                'giây' % (done, dossiers, rate, size / (now - batch_started),
+                          (dossiers - done) / rate if rate else 0))
+    finally:
+        # the frozen objects back in the collector's care, even after a
+        # failed batch (the test suite generates in its own process)
+        gc.unfreeze()
     return total
 
 

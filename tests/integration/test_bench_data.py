@@ -248,6 +248,33 @@ def test_staff_at_every_agency_and_attachments(opened):
     assert with_files[0].declared['files'][slot] == attached.title
 
 
+def test_the_collector_is_left_as_found(opened, monkeypatch):
+    """The generator turns Python's garbage collector off for a batch and
+    freezes what survives it (``collecting_after``): after a run, and
+    after a batch that fails, the collector is on again and nothing stays
+    frozen in the caller's process (this one)."""
+    import gc
+    # the module's database was made in three batches of 120
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    app, env, root = opened
+
+    def fail(self, rng):
+        raise RuntimeError('lỗi giữa lô')
+    monkeypatch.setattr(benchdata.Generator, 'one', fail)
+    try:
+        with pytest.raises(RuntimeError):
+            benchdata.generate(root, app.registry, env['request'],
+                               DOSSIERS + 10, log=lambda line: None)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    transaction.abort()
+    assert benchdata.bench_state(root)['dossiers'] == DOSSIERS
+
+
 def test_rerun_with_the_same_size_does_nothing(opened):
     app, env, root = opened
     size = os.path.getsize(os.path.join(
