@@ -11,6 +11,7 @@ from substanced.catalog import (
 from substanced.util import get_oid
 
 from ..content.dossier import VN
+from .unique import UniqueField, UniqueKeyword
 from ..interfaces import IAgency, IAttachment, IDossier
 from ..services.backoffice.deadlines import index_value as deadline_index_value
 from ..services.portal.guidance import index_text as guidance_text
@@ -34,12 +35,14 @@ class HttthaIndexes(object):
     title_folded = Text()
     sort_name = Field()
     # agencies and dossiers
-    code = Field()            # agency code, or dossier code (never alike)
+    # values nearly all held by one document are in unique indexes (see
+    # .unique: no set object per value, written with every submission)
+    code = UniqueField()      # agency code, or dossier code (never alike)
     # dossiers
     procedure = Field()
     state = Field()
     channel = Field()
-    submitted = Field()       # seconds since the epoch (UTC), for sorting
+    submitted = UniqueField()  # seconds since the epoch (UTC), for sorting
     # (the local day of submission (date.toordinal()), the procedure),
     # for the workspace's date filters: a year of one procedure is a
     # union of 365 sets, with no intersection with the procedure's whole
@@ -58,8 +61,8 @@ class HttthaIndexes(object):
     # and a Text index's lexicon hands out word ids from one counter, so
     # concurrent submissions would always conflict.  The ID number is
     # never indexed in clear (see id_hash).
-    applicant = Keyword()
-    id_hash = Field()
+    applicant = UniqueKeyword()
+    id_hash = UniqueField()
     # petitions: ``dimension:value`` words of the four classifications,
     # and the oid of the officer assigned
     classification = Keyword()
@@ -79,7 +82,7 @@ class HttthaIndexes(object):
     # given (seconds since the epoch, UTC: the order of the public list)
     # and its local day (date.toordinal(): the list's period filter and
     # its newest-first page, scanned day by day)
-    result_date = Field()
+    result_date = UniqueField()
     result_day = Field()
     # and (procedure, agency oid): the list's agency and procedure
     # filters are unions of these sets, with no intersection with the
@@ -132,6 +135,10 @@ class HttthaIndexViews(object):
 
     @indexview()
     def sort_name(self, default):
+        if getattr(self.resource, 'is_dossier', False):
+            # dossiers are never listed by name (users, agencies and
+            # guidance are); a near-unique value per submission otherwise
+            return default
         name = getattr(self.resource, 'full_name', None) or getattr(
             self.resource, 'title', None) or self.resource.__name__
         return fold(name if isinstance(name, str) else '') or default

@@ -279,6 +279,33 @@ def index_days_by_procedure(root, registry):
     transaction.commit()
 
 
+def compact_unique_indexes(root, registry):
+    """Issue 21: the indexes of near-unique values (code, times of
+    submission and result, ID hash, applicant words) keep a value of one
+    document as its docid, not a set object (``catalog.unique``), and
+    dossiers leave ``sort_name`` (never listed by name).  The data is
+    moved in place: no dossier is loaded, nothing reindexed."""
+    import transaction
+    from substanced.catalog import ICatalogFactory
+    from ..catalog.unique import compact
+    catalog = root['catalogs']['httttha']
+    factories = registry.getUtility(ICatalogFactory,
+                                    name='httttha').index_factories
+    for name in ('code', 'submitted', 'result_date', 'id_hash', 'applicant'):
+        factory = factories[name]
+        if factory.is_stale(catalog[name]):
+            new = compact(catalog[name], factory('httttha', name))
+            new.__sdi_deletable__ = False
+            catalog.replace(name, new)
+    sort_name = catalog['sort_name']
+    for docid in list(catalog['procedure']._rev_index.keys()):
+        # a dossier's (the procedure is a dossier's alone): among those
+        # not indexed, as a new dossier's
+        sort_name.unindex_doc(docid)
+        sort_name._not_indexed.add(docid)
+    transaction.commit()
+
+
 def _regrouped(grouped, value):
     """``grouped`` ({key: [docid]}) by ``value(key)``."""
     found = {}
@@ -317,3 +344,4 @@ def includeme(config):
     config.add_evolution_step(add_reports)
     config.add_evolution_step(statistics_with_deadlines)
     config.add_evolution_step(index_days_by_procedure)
+    config.add_evolution_step(compact_unique_indexes)

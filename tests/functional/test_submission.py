@@ -150,6 +150,18 @@ def test_walk_each_procedure(app, procedure):
             assert file_oid not in catalog.objectids
             assert not [i for i in catalog.values()
                         if file_oid in getattr(i, '_not_indexed', ())]
+        # its near-unique values map to its docid, with no set object of
+        # their own (catalog.unique), and it is not listed by name
+        catalog = root['catalogs']['httttha']
+        for name, value in (('code', code),
+                            ('submitted', dossier.submitted.timestamp()),
+                            ('id_hash', dossier.id_hash),
+                            ('applicant', '0912345678')):
+            assert catalog[name]._single[value] == oid, name
+            assert value not in catalog[name]._fwd_index
+        assert list(catalog['code'].eq(code).execute()) == [dossier]
+        assert oid in catalog['sort_name'].not_indexed()
+        assert oid not in catalog['sort_name']._rev_index
     finally:
         closer()
 

@@ -253,3 +253,69 @@ def test_a_moved_chi_cuc_s_dossiers_follow_it_to_its_new_cuc(app, dossiers,
     assert page(app, 'lanhdao.hn', CUC, **params) == ([dossiers['hn']], 1)
     # the whole country still lists them all
     assert page(app, 'lanhdao.tc', TOP, **params) == (everything, 3)
+
+
+def test_evolve_step_makes_the_unique_indexes_compact(app, dossiers):
+    """A site made before: hypatia's own indexes for the code, the times,
+    the ID hash and the applicant's words, and dossiers in ``sort_name``.
+    The step moves their data in place (recording the factories' hashes,
+    so that the catalog's sync replaces nothing); searches by code, by
+    phone and by name find the same dossiers, sorted the same."""
+    from BTrees import family64
+    from substanced.catalog import ICatalogFactory
+    from substanced.catalog.indexes import FieldIndex, KeywordIndex
+    from httttha.evolve import compact_unique_indexes
+    searches = [{'pham-vi': 'tat-ca', 'tu-khoa': words} for words in (
+        dossiers['hn'], '0912 345 678', 'nguyen thi huong')] + [
+        {'pham-vi': 'tat-ca', 'sap-xep': 'code'}]
+    before = [page(app, 'lanhdao.tc', TOP, **params) for params in searches]
+    assert [count for _codes, count in before] == [1, 3, 3, 3]
+    names = ('code', 'submitted', 'result_date', 'id_hash', 'applicant')
+    root, closer = open_root(app)
+    try:
+        catalog = root['catalogs']['httttha']
+        made = {name: (dict(catalog[name]._single),
+                       dict(catalog[name]._rev_index)) for name in names}
+        assert made['code'][0][dossiers['hn']] in made['code'][1]
+        # the three dossiers share the applicant's phone and name words
+        assert set(catalog['applicant']._fwd_index.keys()) >= {
+            '0912345678', 'nguyen'}
+        dossier_ids = list(catalog['procedure']._rev_index.keys())
+        for name in names:
+            index = catalog[name]
+            old = (KeywordIndex if name == 'applicant' else FieldIndex)(
+                family=family64)
+            for docid, value in index._rev_index.items():
+                for word in value if name == 'applicant' else [value]:
+                    old._fwd_index.setdefault(
+                        word, family64.IF.TreeSet()).insert(docid)
+                old._rev_index[docid] = (family64.OO.Set(value) if
+                                         name == 'applicant' else value)
+            old._num_docs.change(len(old._rev_index))
+            del catalog[name]
+            catalog[name] = old
+        sort_name = catalog['sort_name']
+        for docid in dossier_ids:
+            sort_name._not_indexed.remove(docid)
+            sort_name.index_doc(docid, 'ho so %d' % docid)
+        transaction.commit()
+        compact_unique_indexes(root, app.app.registry)
+        factories = app.app.registry.getUtility(
+            ICatalogFactory, name='httttha').index_factories
+        for name in names:
+            index = catalog[name]
+            assert not factories[name].is_stale(index)
+            assert (dict(index._single), {
+                docid: tuple(sorted(value)) if name == 'applicant' else value
+                for docid, value in index._rev_index.items()}) == (
+                made[name][0], {
+                    docid: tuple(sorted(value)) if name == 'applicant'
+                    else value for docid, value in made[name][1].items()})
+        assert not set(dossier_ids) & set(sort_name._rev_index.keys())
+        assert set(dossier_ids) <= set(sort_name.not_indexed())
+        transaction.commit()
+    finally:
+        transaction.abort()
+        closer()
+    assert [page(app, 'lanhdao.tc', TOP, **params)
+            for params in searches] == before
