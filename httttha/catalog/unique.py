@@ -83,6 +83,17 @@ class SinglesMixin(object):
             self._not_indexed.add(docid)
         return True
 
+    def unindex_doc(self, docid):
+        if docid in self._not_indexed:
+            self._not_indexed.remove(docid)
+        held = self._rev_index.get(docid, _marker)
+        if held is _marker:
+            return
+        del self._rev_index[docid]
+        for value in self._held(held):
+            self._remove(value, docid)
+        self._num_docs.change(-1)
+
     def unique_values(self):
         return (value for value, _docids in self._items())
 
@@ -92,6 +103,10 @@ class SinglesMixin(object):
 
 class UniqueFieldIndex(SinglesMixin, FieldIndex):
     """A field index for values that are nearly all held by one document."""
+
+    @staticmethod
+    def _held(value):
+        return (value,)
 
     def index_doc(self, docid, value):
         value = self.discriminate(value, _marker)
@@ -106,15 +121,6 @@ class UniqueFieldIndex(SinglesMixin, FieldIndex):
         self._num_docs.change(1)
         self._rev_index[docid] = value
 
-    def unindex_doc(self, docid):
-        if docid in self._not_indexed:
-            self._not_indexed.remove(docid)
-        value = self._rev_index.get(docid, _marker)
-        if value is _marker:
-            return
-        del self._rev_index[docid]
-        self._remove(value, docid)
-        self._num_docs.change(-1)
 
     def search(self, queries, operator='or'):
         multiunion = self.family.IF.multiunion
@@ -156,6 +162,8 @@ class UniqueKeywordIndex(SinglesMixin, KeywordIndex):
     number, an e-mail address).  A document's words are kept as a sorted
     tuple, not a set object of their own."""
 
+    _held = staticmethod(tuple)
+
     def index_doc(self, docid, obj):
         seq = self.discriminate(obj, _marker)
         if self._unindexed(docid, seq):
@@ -178,17 +186,6 @@ class UniqueKeywordIndex(SinglesMixin, KeywordIndex):
         for word in set(new) - set(old):
             self._add(word, docid)
         self._rev_index[docid] = new
-
-    def unindex_doc(self, docid):
-        if docid in self._not_indexed:
-            self._not_indexed.remove(docid)
-        words = self._rev_index.get(docid, None)
-        if words is None:
-            return
-        for word in words:
-            self._remove(word, docid)
-        del self._rev_index[docid]
-        self._num_docs.change(-1)
 
     def search(self, query, operator='and'):
         if isinstance(query, str):
