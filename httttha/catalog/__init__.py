@@ -11,7 +11,6 @@ from substanced.catalog import (
 from substanced.util import get_oid
 
 from ..content.dossier import VN
-from .unique import UniqueField, UniqueKeyword
 from ..interfaces import IAgency, IAttachment, IDossier
 from ..services.backoffice.deadlines import index_value as deadline_index_value
 from ..services.portal.guidance import index_text as guidance_text
@@ -24,6 +23,7 @@ from ..text import (  # noqa
     search_words,
 )
 from ..workflows.dossier import state_of
+from .unique import UniqueField, UniqueKeyword
 
 
 @catalog_factory('httttha')

@@ -5,7 +5,8 @@ intersect them in C, smallest first."""
 
 def stored(index, value):
     """The index's own set of docids holding ``value`` (not a copy; hypatia
-    keeps them in ``_fwd_index``), or an empty set."""
+    keeps them in ``_fwd_index``), or an empty set.  Not for the indexes
+    of ``.unique``, whose one-document values are elsewhere."""
     return index._fwd_index.get(value) or index.family.IF.Set()
 
 

@@ -284,7 +284,8 @@ def compact_unique_indexes(root, registry):
     submission and result, ID hash, applicant words) keep a value of one
     document as its docid, not a set object (``catalog.unique``), and
     dossiers leave ``sort_name`` (never listed by name).  The data is
-    moved in place: no dossier is loaded, nothing reindexed."""
+    moved into new index objects: no dossier is loaded, nothing
+    reindexed."""
     import transaction
     from substanced.catalog import ICatalogFactory
     from ..catalog.unique import compact
