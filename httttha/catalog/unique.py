@@ -10,6 +10,7 @@ value is in one map or the other, never both: ``_fwd_index`` alone is
 not the index's contents."""
 import heapq
 
+from hypatia import RangeValue
 from hypatia.exc import Unsortable
 from substanced.catalog.factories import IndexFactory
 from substanced.catalog.indexes import FieldIndex, KeywordIndex
@@ -121,12 +122,11 @@ class UniqueFieldIndex(SinglesMixin, FieldIndex):
         self._num_docs.change(1)
         self._rev_index[docid] = value
 
-
     def search(self, queries, operator='or'):
         multiunion = self.family.IF.multiunion
         sets = []
         for q in queries:
-            q = q.as_tuple() if hasattr(q, 'as_tuple') else (q, q)
+            q = q.as_tuple() if isinstance(q, RangeValue) else (q, q)
             sets.append(multiunion(self._values(*q)))
         if len(sets) == 1:
             return sets[0]

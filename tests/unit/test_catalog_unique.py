@@ -5,6 +5,7 @@ import random
 
 import pytest
 from BTrees import family64
+from hypatia import RangeValue
 from substanced.catalog.indexes import FieldIndex, KeywordIndex
 
 from httttha.catalog.unique import (
@@ -53,6 +54,7 @@ def field_queries(rng):
         low, high = sorted(rng.randrange(0, 200) for _ in range(2))
         yield 'applyEq', (low,)
         yield 'applyInRange', (low, high)
+        yield 'applyEq', (RangeValue(low, high),)
         yield 'applyGe', (high,)
         yield 'applyLt', (low,)
         yield 'applyAny', ([low, high, low + 1],)
