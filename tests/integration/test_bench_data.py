@@ -105,6 +105,38 @@ def test_statistics_count_every_dossier_once_with_its_final_values(opened):
     transaction.abort()
 
 
+def test_bulk_indexes_hold_what_the_discriminators_say(opened):
+    """The generator indexes a run's dossiers at its end, index by index
+    (``BulkIndexing``): every index of both catalogs holds, for every
+    dossier, what its discriminator says of it."""
+    from substanced.catalog.indexes import FakeIndex
+    _app, _env, root = opened
+    _catalog, found = _dossiers(root)
+    checked = 0
+    for name in ('httttha', 'system'):
+        for index in find_catalog(root, name).values():
+            if isinstance(index, FakeIndex):
+                continue
+            indexed = index.indexed()
+            for dossier in found:
+                oid = dossier.__oid__
+                value = index.discriminate(dossier, benchdata.MISSING)
+                assert (oid in indexed) == (value is not benchdata.MISSING
+                                            and value != []), (
+                    index.__name__, value)
+                rev = getattr(index, '_rev_index', None)
+                if rev is None or oid not in indexed:
+                    continue
+                stored = rev[oid]
+                if isinstance(value, (list, tuple, set)):
+                    assert set(stored) == set(value), index.__name__
+                else:
+                    assert stored == value, index.__name__
+                checked += 1
+    assert checked > DOSSIERS * 10
+    transaction.abort()
+
+
 def _recount(root, catalog, oids, first, last, today):
     """What the dossiers of the agencies ``oids`` received from ``first``
     to ``last`` are, counted one by one from the catalog and the
