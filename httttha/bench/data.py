@@ -458,6 +458,7 @@ class BulkIndexing(object):
         self.indexes = {}    # catalog -> its indexes, in order
         self.batch = {}      # catalog -> {oid: (value for each index)}
         self.committed = {}
+        self.reindexed = set()  # oids indexed before the run
 
     @contextlib.contextmanager
     def recording(self):
@@ -465,19 +466,27 @@ class BulkIndexing(object):
         (:meth:`commit`) is forgotten."""
         from substanced.catalog import Catalog
 
-        def record(catalog, resource, oid=None, action_mode=None):
+        def record(catalog, resource, oid=None, action_mode=None,
+                   new=True):
             if oid is None:
                 oid = oid_from_resource(resource)
             indexes = self.indexes.get(catalog)
             if indexes is None:
                 indexes = self.indexes[catalog] = list(catalog.values())
-            self.batch.setdefault(catalog, {})[oid] = tuple(
+            values = self.batch.setdefault(catalog, {})
+            if not new and oid not in values and oid not in \
+                    self.committed.get(catalog, ()):
+                self.reindexed.add(oid)
+            values[oid] = tuple(
                 None if isinstance(index, FakeIndex)
                 else index.discriminate(resource, MISSING)
                 for index in indexes)
             catalog.objectids.insert(oid)
+
+        def rerecord(catalog, resource, oid=None, action_mode=None):
+            record(catalog, resource, oid, new=False)
         saved = Catalog.index_resource, Catalog.reindex_resource
-        Catalog.index_resource = Catalog.reindex_resource = record
+        Catalog.index_resource, Catalog.reindex_resource = record, rerecord
         try:
             yield
         finally:
@@ -493,7 +502,7 @@ class BulkIndexing(object):
     def apply(self, log):
         """Index what the committed batches recorded, one index and one
         transaction at a time (the index's buckets stay in the cache
-        while it is fed).  The documents are new to the indexes."""
+        while it is fed)."""
         for catalog, values in self.committed.items():
             oids = sorted(values)
             for position, index in enumerate(self.indexes[catalog]):
@@ -502,17 +511,20 @@ class BulkIndexing(object):
                 # new documents without a value only join the index's
                 # not-indexed set (all index_doc does for them): in one
                 # C-level update, not a call each
-                index._not_indexed.update([
-                    oid for oid in oids if values[oid][position] is MISSING])
+                missing = [oid for oid in oids
+                           if values[oid][position] is MISSING
+                           and oid not in self.reindexed]
+                index._not_indexed.update(missing)
                 with _values_given(type(index)):
                     for oid in oids:
                         value = values[oid][position]
-                        if value is not MISSING:
+                        if value is not MISSING or oid in self.reindexed:
                             index.index_doc(oid, value)
                 transaction.commit()
                 log('Đã lập chỉ mục %s/%s cho %d đối tượng.' % (
                     catalog.__name__, index.__name__, len(oids)))
         self.committed = {}
+        self.reindexed = set()
 
 
 @contextlib.contextmanager

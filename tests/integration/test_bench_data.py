@@ -137,6 +137,35 @@ def test_bulk_indexes_hold_what_the_discriminators_say(opened):
     transaction.abort()
 
 
+def test_bulk_indexing_reindexes_a_document_indexed_before(opened,
+                                                          monkeypatch):
+    """A document indexed before the run and reindexed during it goes
+    through the index's own reindexing: a value it no longer has leaves
+    the index (only new documents take the shortcut to the not-indexed
+    set)."""
+    _app, _env, root = opened
+    catalog, found = _dossiers(root)
+    dossier = next(iter(found))
+    oid, state = dossier.__oid__, catalog['state']
+    value = state._rev_index[oid]
+    bulk = benchdata.BulkIndexing()
+    with monkeypatch.context() as patch:
+        # the dossier has no value for any field index any more
+        patch.setattr(type(state), 'discriminate',
+                      lambda index, obj, default: default)
+        with bulk.recording():
+            catalog.reindex_resource(dossier)
+            bulk.commit()
+    bulk.apply(lambda line: None)
+    assert oid not in state._rev_index
+    assert oid in state._not_indexed
+    assert oid not in state.eq(value).execute().ids
+    # the module's database as it was (apply committed)
+    catalog.reindex_resource(dossier)
+    transaction.commit()
+    assert oid in state.eq(value).execute().ids
+
+
 def _recount(root, catalog, oids, first, last, today):
     """What the dossiers of the agencies ``oids`` received from ``first``
     to ``last`` are, counted one by one from the catalog and the
