@@ -584,6 +584,12 @@ def generate(root, registry, request, dossiers, seed=DEFAULT_SEED,
     elif state['seed'] != seed:
         seed = state['seed']
         log('Giữ seed %d của dữ liệu đã có.' % seed)
+    if state.get('indexed', state['dossiers']) < state['dossiers']:
+        # a run killed between its batches and their indexing
+        raise RuntimeError(
+            'Cơ sở dữ liệu có %d hồ sơ nhưng chỉ %d hồ sơ được lập chỉ mục: '
+            'hãy xoá nó (var/bench) và tạo lại.' % (
+                state['dossiers'], state['indexed']))
     agencies = all_agencies(root)
     made = ensure_staff(root, registry, agencies,
                         random.Random('%s-staff' % seed), log=log)
@@ -591,11 +597,6 @@ def generate(root, registry, request, dossiers, seed=DEFAULT_SEED,
     if made:
         log('Đã tạo %d người dùng cán bộ.' % made)
     done = state['dossiers']
-    if state.get('indexed', done) < done:
-        # a run killed between its batches and their indexing
-        raise RuntimeError(
-            'Cơ sở dữ liệu có %d hồ sơ nhưng chỉ %d hồ sơ được lập chỉ mục: '
-            'hãy xoá nó (var/bench) và tạo lại.' % (done, state['indexed']))
     if done >= dossiers:
         log('Cơ sở dữ liệu đã có %d hồ sơ: không cần tạo thêm.' % done)
         return 0

@@ -166,6 +166,20 @@ def test_bulk_indexing_reindexes_a_document_indexed_before(opened,
     assert oid in state.eq(value).execute().ids
 
 
+def test_a_database_left_unindexed_is_refused(opened):
+    """A run killed between its batches and their indexing: the next
+    run says to remove the database, and makes nothing."""
+    app, env, root = opened
+    state = benchdata.bench_state(root)
+    assert state['indexed'] == DOSSIERS
+    state['indexed'] = DOSSIERS - 120
+    with pytest.raises(RuntimeError, match='var/bench'):
+        benchdata.generate(root, app.registry, env['request'],
+                           DOSSIERS + 10, log=lambda line: None)
+    assert state['dossiers'] == DOSSIERS
+    transaction.abort()
+
+
 def _recount(root, catalog, oids, first, last, today):
     """What the dossiers of the agencies ``oids`` received from ``first``
     to ``last`` are, counted one by one from the catalog and the
